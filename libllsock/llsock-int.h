@@ -1,0 +1,32 @@
+/* Private helpers shared by the libllsock sources; never installed. */
+#ifndef LLSOCK_INT_H
+#define LLSOCK_INT_H
+
+#include "config.h"
+
+#include <errno.h>
+#include <netdb.h>
+
+#include "llsock.h"
+
+/* Retry a syscall expression while it fails with EINTR. */
+#define LLSOCK__RETRY(rc, call) \
+  do {                          \
+    (rc) = (call);              \
+  } while ((rc) == -1 && errno == EINTR)
+
+#if !HAVE_DECL_MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0 /* SO_NOSIGPIPE is set at socket creation instead */
+#endif
+
+/* The code for a getaddrinfo()/getnameinfo() result; errnum is errno right
+ * after the call, used for EAI_SYSTEM. */
+int llsock__eai(int gai_rc, int errnum);
+
+/* -EINVAL unless port is NULL, a decimal 0..65535 or a service name. */
+int llsock__check_port(const char *port);
+
+/* Wait for a connect(2) interrupted by a signal to finish; its result. */
+int llsock__connect_finish(int fd);
+
+#endif /* LLSOCK_INT_H */

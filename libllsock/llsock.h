@@ -1,0 +1,277 @@
+/*
+ * llsock: a small, thread-safe socket library.
+ *
+ * Conventions used by every function below:
+ *   - a result >= 0 is success (an fd, a byte count, a value);
+ *   - a negative result is an error code: -errno for system errors, or one
+ *     of LLSOCK_EAI_* for resolver errors.  llsock_strerror() and
+ *     llsock_errname() describe any code.  errno is never the channel.
+ *   - sockets created or accepted here are close-on-exec; sends never raise
+ *     SIGPIPE (the caller gets -EPIPE).
+ *   - no global state: every function is safe to call from any thread.
+ */
+#ifndef LLSOCK_H
+#define LLSOCK_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LLSOCK_VERSION_MAJOR 0
+#define LLSOCK_VERSION_MINOR 1
+#define LLSOCK_VERSION_PATCH 0
+#define LLSOCK_VERSION_STRING "0.1.0"
+
+/* The version of the library actually linked, as "MAJOR.MINOR.PATCH". */
+const char *llsock_version(void);
+
+/* ---- errors ------------------------------------------------------------ */
+
+/*
+ * Resolver (getaddrinfo/getnameinfo) failures.  They sit far below any
+ * -errno value so one int carries both kinds without ambiguity.
+ */
+#define LLSOCK_EAI_BASE (-3000)
+enum {
+  LLSOCK_EAI_AGAIN = LLSOCK_EAI_BASE - 1,
+  LLSOCK_EAI_BADFLAGS = LLSOCK_EAI_BASE - 2,
+  LLSOCK_EAI_FAIL = LLSOCK_EAI_BASE - 3,
+  LLSOCK_EAI_FAMILY = LLSOCK_EAI_BASE - 4,
+  LLSOCK_EAI_MEMORY = LLSOCK_EAI_BASE - 5,
+  LLSOCK_EAI_NONAME = LLSOCK_EAI_BASE - 6,
+  LLSOCK_EAI_SERVICE = LLSOCK_EAI_BASE - 7,
+  LLSOCK_EAI_SOCKTYPE = LLSOCK_EAI_BASE - 8,
+  LLSOCK_EAI_OVERFLOW = LLSOCK_EAI_BASE - 9,
+  LLSOCK_EAI_NODATA = LLSOCK_EAI_BASE - 10,
+  LLSOCK_EAI_ADDRFAMILY = LLSOCK_EAI_BASE - 11,
+  LLSOCK_EAI_UNKNOWN = LLSOCK_EAI_BASE - 12
+};
+
+/* Nonzero when code is one of the LLSOCK_EAI_* resolver codes. */
+#define LLSOCK_IS_EAI(code) \
+  ((code) <= LLSOCK_EAI_BASE - 1 && (code) >= LLSOCK_EAI_UNKNOWN)
+
+/* A message for any code ("Connection refused"); never NULL. */
+const char *llsock_strerror(int code);
+/* The symbolic name of any code ("ECONNREFUSED", "EAI_NONAME"); never NULL. */
+const char *llsock_errname(int code);
+
+/* ---- addresses --------------------------------------------------------- */
+
+/*
+ * Any socket address, with the length the kernel (or the parser) gave.
+ * A plain value: declare it, copy it, compare it; nothing to free.
+ */
+typedef struct llsock_addr {
+  socklen_t len;
+  union {
+    struct sockaddr sa;
+    struct sockaddr_in in;
+    struct sockaddr_in6 in6;
+    struct sockaddr_un un;
+    struct sockaddr_storage storage;
+  } u;
+} llsock_addr;
+
+/* Room for any string llsock_addr_format() or llsock_addr_host() writes. */
+#define LLSOCK_ADDRSTRLEN 512
+
+/* Copy a raw sockaddr of len bytes; -EINVAL if len does not fit. */
+int llsock_addr_set(llsock_addr *addr, const struct sockaddr *sa,
+                    socklen_t len);
+/*
+ * Parse a numeric host ("127.0.0.1", "::1", "fe80::1%lo") and a port given
+ * as a number or service name ("8080", "http").  No DNS lookup is made.
+ */
+int llsock_addr_inet(llsock_addr *addr, const char *host, const char *port);
+/*
+ * A unix address from len bytes of path.  A path starting with a NUL byte
+ * is a Linux abstract name and may hold any bytes; any other path must not
+ * contain NUL.  len == 0 makes an unnamed address.  A path that does not
+ * fit sun_path is -ENAMETOOLONG, never truncated.
+ */
+int llsock_addr_unix(llsock_addr *addr, const char *path, size_t len);
+
+/* AF_INET, AF_INET6, AF_UNIX, ... or AF_UNSPEC for an empty address. */
+int llsock_addr_family(const llsock_addr *addr);
+/* The port (0..65535) of an inet address; -EAFNOSUPPORT otherwise. */
+int llsock_addr_port(const llsock_addr *addr);
+/*
+ * The numeric host of an inet address ("::1", "fe80::1%2") into buf.
+ * Returns the string length, -EAFNOSUPPORT or -ENOSPC.
+ */
+int llsock_addr_host(const llsock_addr *addr, char *buf, size_t size);
+/*
+ * The path bytes of a unix address and their count in *len (a leading NUL
+ * marks an abstract name; *len == 0 is an unnamed socket).  NULL if the
+ * address is not AF_UNIX.  The bytes are not NUL-terminated.
+ */
+const char *llsock_addr_path(const llsock_addr *addr, size_t *len);
+/*
+ * A readable form: "127.0.0.1:8080", "[::1]:53", "/tmp/sock",
+ * "@abstract" (non-printable bytes as \xHH), "(unnamed)".
+ * Returns the string length, or -ENOSPC when size is too small
+ * (LLSOCK_ADDRSTRLEN always suffices).
+ */
+int llsock_addr_format(const llsock_addr *addr, char *buf, size_t size);
+/* 1 when both addresses are the same family, bytes and length, else 0. */
+int llsock_addr_equal(const llsock_addr *a, const llsock_addr *b);
+/*
+ * getnameinfo(3): host and service names for addr, with NI_* flags.
+ * Either buffer may be NULL (with size 0) when that part is not wanted.
+ */
+int llsock_addr_nameinfo(const llsock_addr *addr, char *host, size_t hostlen,
+                         char *serv, size_t servlen, int flags);
+
+/* ---- sockets ----------------------------------------------------------- */
+
+/* Flags for the create/bind/connect calls. */
+enum {
+  LLSOCK_NONBLOCK = 1 << 0,  /* the new socket is O_NONBLOCK */
+  LLSOCK_REUSEADDR = 1 << 1  /* SO_REUSEADDR before bind */
+};
+
+/* socket(2), close-on-exec, optionally non-blocking.  Returns the fd. */
+int llsock_socket(int family, int socktype, int protocol, int flags);
+/* bind(2)/connect(2) an existing socket to addr. */
+int llsock_bind(int fd, const llsock_addr *addr);
+/*
+ * A non-blocking connect that is under way returns 0 (read the outcome
+ * later with llsock_error()); -EINPROGRESS is never returned.
+ */
+int llsock_connect(int fd, const llsock_addr *addr);
+
+/*
+ * Resolve host and port (getaddrinfo), then create a socket of socktype and
+ * bind or connect it, trying each result in turn until one succeeds.
+ * host NULL is the wildcard for bind and loopback for connect; port NULL is
+ * 0 (an ephemeral port).  flags: LLSOCK_NONBLOCK, LLSOCK_REUSEADDR.
+ * Returns the new fd; on failure, the error of the last attempt.
+ */
+int llsock_inet_bind(const char *host, const char *port, int socktype,
+                     int flags);
+int llsock_inet_connect(const char *host, const char *port, int socktype,
+                        int flags);
+
+/*
+ * The same for unix sockets, with the path rules of llsock_addr_unix().
+ * flags: LLSOCK_NONBLOCK.
+ */
+int llsock_unix_bind(const char *path, size_t len, int socktype, int flags);
+int llsock_unix_connect(const char *path, size_t len, int socktype,
+                        int flags);
+
+int llsock_sockname(int fd, llsock_addr *addr);
+int llsock_peername(int fd, llsock_addr *addr);
+/* 1 at the out-of-band mark, 0 if not. */
+int llsock_atmark(int fd);
+/* SO_TYPE: SOCK_STREAM, SOCK_DGRAM, ... */
+int llsock_type(int fd);
+/* SO_ERROR: the pending error as a positive errno value, 0 if none. */
+int llsock_error(int fd);
+int llsock_shutdown(int fd, int how);
+
+/* No shutdown before close. */
+#define LLSOCK_SHUT_NONE (-1)
+/*
+ * Close fd, after shutdown(fd, how) unless how is LLSOCK_SHUT_NONE.
+ * The fd is released even when the shutdown fails; the first error is
+ * returned.  Never retried on EINTR (the fd is gone on Linux either way).
+ */
+int llsock_close(int fd, int how);
+
+/* A backlog of SOMAXCONN, the usual choice. */
+#define LLSOCK_BACKLOG SOMAXCONN
+int llsock_listen(int fd, int backlog);
+/*
+ * accept(2): the new socket is close-on-exec and blocking, whatever the
+ * listener is.  peer may be NULL.
+ */
+int llsock_accept(int fd, llsock_addr *peer);
+/* As llsock_accept(), but the new socket inherits O_NONBLOCK. */
+int llsock_accept_inherit(int fd, llsock_addr *peer);
+
+/* recv(2)/recvfrom(2)/send(2)/sendto(2) with MSG_* flags. */
+ssize_t llsock_recv(int fd, void *buf, size_t len, int flags);
+/* from may be NULL; for a connected stream its len may be 0. */
+ssize_t llsock_recvfrom(int fd, void *buf, size_t len, int flags,
+                        llsock_addr *from);
+ssize_t llsock_send(int fd, const void *buf, size_t len, int flags);
+/* to may be NULL, as for send(). */
+ssize_t llsock_sendto(int fd, const void *buf, size_t len, int flags,
+                      const llsock_addr *to);
+
+/* ---- options ----------------------------------------------------------- */
+
+/*
+ * Integer getsockopt/setsockopt for any level and name: the value, or a
+ * negative code.
+ */
+int llsock_opt_getint(int fd, int level, int name);
+int llsock_opt_setint(int fd, int level, int name, int value);
+
+/*
+ * Named options.  llsock_opt_get_X() returns the current value (0 or 1 for
+ * flags, bytes for sizes); llsock_opt_set_X() sets it and returns 0.
+ * Platforms without an option report -ENOPROTOOPT.
+ */
+/* FD_CLOEXEC */
+int llsock_opt_get_cloexec(int fd);
+int llsock_opt_set_cloexec(int fd, int value);
+/* O_NONBLOCK */
+int llsock_opt_get_nonblock(int fd);
+int llsock_opt_set_nonblock(int fd, int value);
+/* TCP_NODELAY */
+int llsock_opt_get_nodelay(int fd);
+int llsock_opt_set_nodelay(int fd, int value);
+/* SO_REUSEADDR */
+int llsock_opt_get_reuseaddr(int fd);
+int llsock_opt_set_reuseaddr(int fd, int value);
+/* SO_BROADCAST */
+int llsock_opt_get_broadcast(int fd);
+int llsock_opt_set_broadcast(int fd, int value);
+/* SO_DEBUG */
+int llsock_opt_get_debug(int fd);
+int llsock_opt_set_debug(int fd, int value);
+/* SO_KEEPALIVE */
+int llsock_opt_get_keepalive(int fd);
+int llsock_opt_set_keepalive(int fd, int value);
+/* SO_OOBINLINE */
+int llsock_opt_get_oobinline(int fd);
+int llsock_opt_set_oobinline(int fd, int value);
+/* SO_TIMESTAMP */
+int llsock_opt_get_timestamp(int fd);
+int llsock_opt_set_timestamp(int fd, int value);
+/* SO_RCVBUF, bytes */
+int llsock_opt_get_rcvbuf(int fd);
+int llsock_opt_set_rcvbuf(int fd, int value);
+/* SO_RCVLOWAT, bytes */
+int llsock_opt_get_rcvlowat(int fd);
+int llsock_opt_set_rcvlowat(int fd, int value);
+/* SO_SNDBUF, bytes */
+int llsock_opt_get_sndbuf(int fd);
+int llsock_opt_set_sndbuf(int fd, int value);
+/* SO_SNDLOWAT, bytes */
+int llsock_opt_get_sndlowat(int fd);
+int llsock_opt_set_sndlowat(int fd, int value);
+
+/*
+ * SO_RCVTIMEO/SO_SNDTIMEO in seconds (0 = no timeout).  A negative, NaN or
+ * unrepresentable value is -EINVAL.
+ */
+int llsock_opt_get_rcvtimeo(int fd, double *sec);
+int llsock_opt_set_rcvtimeo(int fd, double sec);
+int llsock_opt_get_sndtimeo(int fd, double *sec);
+int llsock_opt_set_sndtimeo(int fd, double sec);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LLSOCK_H */

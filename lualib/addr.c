@@ -1,0 +1,146 @@
+#include "llsocket-int.h"
+
+#include <netdb.h>
+#include <string.h>
+
+llsock_addr *llsocket__newaddr(lua_State *L) {
+  llsock_addr *addr = lua_newuserdatauv(L, sizeof(*addr), 0);
+
+  memset(addr, 0, sizeof(*addr));
+  luaL_setmetatable(L, LLSOCKET_ADDR_MT);
+  return addr;
+}
+
+llsock_addr *llsocket__checkaddr(lua_State *L, int arg) {
+  return luaL_checkudata(L, arg, LLSOCKET_ADDR_MT);
+}
+
+void llsocket__pushaddr(lua_State *L, const llsock_addr *addr) {
+  if (addr->len == 0)
+    lua_pushnil(L);
+  else
+    *llsocket__newaddr(L) = *addr;
+}
+
+static int addr_result(lua_State *L, int rc) {
+  if (rc < 0)
+    return llsocket__pusherror(L, rc);
+  return 1;
+}
+
+/* llsocket.addr.inet(host, port) -> addr | nil, err */
+static int addr_inet(lua_State *L) {
+  const char *host = luaL_checkstring(L, 1);
+  char portbuf[LLSOCKET_PORTBUFSIZ];
+  const char *port = llsocket__optport(L, 2, portbuf);
+
+  return addr_result(L, llsock_addr_inet(llsocket__newaddr(L), host, port));
+}
+
+/* llsocket.addr.unix(path) -> addr | nil, err */
+static int addr_unix(lua_State *L) {
+  size_t len;
+  const char *path = luaL_checklstring(L, 1, &len);
+
+  return addr_result(L, llsock_addr_unix(llsocket__newaddr(L), path, len));
+}
+
+static int addr_family(lua_State *L) {
+  lua_pushinteger(L, llsock_addr_family(llsocket__checkaddr(L, 1)));
+  return 1;
+}
+
+static int addr_host(lua_State *L) {
+  char host[LLSOCK_ADDRSTRLEN];
+  int n = llsock_addr_host(llsocket__checkaddr(L, 1), host, sizeof(host));
+
+  if (n < 0)
+    lua_pushnil(L);
+  else
+    lua_pushlstring(L, host, (size_t)n);
+  return 1;
+}
+
+static int addr_port(lua_State *L) {
+  int port = llsock_addr_port(llsocket__checkaddr(L, 1));
+
+  if (port < 0)
+    lua_pushnil(L);
+  else
+    lua_pushinteger(L, port);
+  return 1;
+}
+
+static int addr_path(lua_State *L) {
+  size_t len;
+  const char *path = llsock_addr_path(llsocket__checkaddr(L, 1), &len);
+
+  if (path == NULL)
+    lua_pushnil(L);
+  else
+    lua_pushlstring(L, path, len);
+  return 1;
+}
+
+/* a:info([flag, ...]) -> {host = ..., service = ...} | nil, err */
+static int addr_info(lua_State *L) {
+  const llsock_addr *addr = llsocket__checkaddr(L, 1);
+  int flags = llsocket__optflags(L, 2);
+  char host[NI_MAXHOST], serv[NI_MAXSERV];
+  int rc = llsock_addr_nameinfo(addr, host, sizeof(host), serv, sizeof(serv),
+                                flags);
+
+  if (rc < 0)
+    return llsocket__pusherror(L, rc);
+  lua_createtable(L, 0, 2);
+  lua_pushstring(L, host);
+  lua_setfield(L, -2, "host");
+  lua_pushstring(L, serv);
+  lua_setfield(L, -2, "service");
+  return 1;
+}
+
+static int addr_tostring(lua_State *L) {
+  char buf[LLSOCK_ADDRSTRLEN];
+  int n = llsock_addr_format(llsocket__checkaddr(L, 1), buf, sizeof(buf));
+
+  if (n < 0)
+    return luaL_error(L, "cannot format address: %s", llsock_strerror(n));
+  lua_pushlstring(L, buf, (size_t)n);
+  return 1;
+}
+
+static int addr_eq(lua_State *L) {
+  lua_pushboolean(L, llsock_addr_equal(llsocket__checkaddr(L, 1),
+                                       llsocket__checkaddr(L, 2)));
+  return 1;
+}
+
+void llsocket__open_addr(lua_State *L) {
+  static const luaL_Reg methods[] = {
+    {"family", addr_family},
+    {"host", addr_host},
+    {"port", addr_port},
+    {"path", addr_path},
+    {"info", addr_info},
+    {NULL, NULL}
+  };
+  static const luaL_Reg metamethods[] = {
+    {"__tostring", addr_tostring},
+    {"__eq", addr_eq},
+    {"__index", NULL},
+    {NULL, NULL}
+  };
+  static const luaL_Reg constructors[] = {
+    {"inet", addr_inet},
+    {"unix", addr_unix},
+    {NULL, NULL}
+  };
+
+  luaL_newmetatable(L, LLSOCKET_ADDR_MT);
+  luaL_setfuncs(L, metamethods, 0);
+  luaL_newlib(L, methods);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  luaL_newlib(L, constructors);
+}

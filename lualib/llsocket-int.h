@@ -1,0 +1,54 @@
+/* Private helpers shared by the llsocket binding sources. */
+#ifndef LLSOCKET_INT_H
+#define LLSOCKET_INT_H
+
+#include "config.h"
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "llsock.h"
+#include "llsocket.h"
+
+#define LLSOCKET_ADDR_MT "llsocket.addr"
+/* recv()'s default length; receives up to it need no buffer allocation */
+#define LLSOCKET_RECV_DEFAULT 4096
+/* the largest length recv() accepts: a bigger one is a caller's bug */
+#define LLSOCKET_RECV_MAX (16 * 1024 * 1024)
+
+/* Argument checks: each raises a Lua error on misuse. */
+int llsocket__checkfd(lua_State *L, int arg);
+int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
+                       lua_Integer max, const char *what);
+/* A port given as an integer 0..65535, a string (numeric or a service
+ * name) or nil/none (NULL); integers are written into buf. */
+#define LLSOCKET_PORTBUFSIZ 8
+const char *llsocket__optport(lua_State *L, int arg,
+                              char buf[LLSOCKET_PORTBUFSIZ]);
+/* A boolean, or nil/none for false. */
+int llsocket__optboolean(lua_State *L, int arg);
+/* The integer arguments from first to the top, OR-ed together. */
+int llsocket__optflags(lua_State *L, int first);
+
+/* Failure results: nil, err (2 values) and nil, err, again (3 values). */
+int llsocket__pusherror(lua_State *L, int code);
+int llsocket__pushioerror(lua_State *L, int code);
+/* For calls that only act: nothing on success, err on failure. */
+int llsocket__pushstatus(lua_State *L, int code);
+
+/* Address userdata. */
+llsock_addr *llsocket__newaddr(lua_State *L);
+llsock_addr *llsocket__checkaddr(lua_State *L, int arg);
+/* A copy of *addr as a new userdata, or nil for an empty address. */
+void llsocket__pushaddr(lua_State *L, const llsock_addr *addr);
+
+/* Each concern's part of the module, pushed as a table or set in one. */
+void llsocket__open_addr(lua_State *L);
+void llsocket__open_errors(lua_State *L);
+void llsocket__open_inet(lua_State *L);
+void llsocket__open_io(lua_State *L);
+void llsocket__open_opt(lua_State *L);
+void llsocket__open_socket(lua_State *L);
+void llsocket__open_unix(lua_State *L);
+
+#endif /* LLSOCKET_INT_H */

@@ -1,0 +1,86 @@
+#include "llsocket-int.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+
+int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
+                       lua_Integer max, const char *what) {
+  lua_Integer value = luaL_checkinteger(L, arg);
+
+  if (value < min || value > max)
+    luaL_argerror(L, arg, lua_pushfstring(L, "%s out of range", what));
+  return (int)value;
+}
+
+int llsocket__checkfd(lua_State *L, int arg) {
+  return llsocket__checkint(L, arg, 0, INT_MAX, "fd");
+}
+
+const char *llsocket__optport(lua_State *L, int arg,
+                              char buf[LLSOCKET_PORTBUFSIZ]) {
+  switch (lua_type(L, arg)) {
+  case LUA_TNONE:
+  case LUA_TNIL:
+    return NULL;
+  case LUA_TNUMBER:
+    snprintf(buf, LLSOCKET_PORTBUFSIZ, "%d",
+             llsocket__checkint(L, arg, 0, 65535, "port"));
+    return buf;
+  default:
+    return luaL_checkstring(L, arg);
+  }
+}
+
+int llsocket__optboolean(lua_State *L, int arg) {
+  if (lua_isnoneornil(L, arg))
+    return 0;
+  luaL_checktype(L, arg, LUA_TBOOLEAN);
+  return lua_toboolean(L, arg);
+}
+
+int llsocket__optflags(lua_State *L, int first) {
+  int top = lua_gettop(L), flags = 0, arg;
+
+  for (arg = first; arg <= top; arg++)
+    flags |= llsocket__checkint(L, arg, INT_MIN, INT_MAX, "flag");
+  return flags;
+}
+
+int llsocket__pusherror(lua_State *L, int code) {
+  lua_pushnil(L);
+  lua_pushinteger(L, -code);
+  return 2;
+}
+
+int llsocket__pushioerror(lua_State *L, int code) {
+  lua_pushnil(L);
+  lua_pushinteger(L, -code);
+  lua_pushboolean(L, code == -EAGAIN || code == -EWOULDBLOCK);
+  return 3;
+}
+
+int llsocket__pushstatus(lua_State *L, int code) {
+  if (code >= 0)
+    return 0;
+  lua_pushinteger(L, -code);
+  return 1;
+}
+
+int luaopen_llsocket(lua_State *L) {
+  lua_newtable(L);
+  llsocket__open_socket(L);
+  llsocket__open_io(L);
+  llsocket__open_errors(L);
+  llsocket__open_inet(L);
+  lua_setfield(L, -2, "inet");
+  llsocket__open_unix(L);
+  lua_setfield(L, -2, "unix");
+  llsocket__open_addr(L);
+  lua_setfield(L, -2, "addr");
+  llsocket__open_opt(L);
+  lua_setfield(L, -2, "opt");
+  lua_pushstring(L, llsock_version());
+  lua_setfield(L, -2, "version");
+  return 1;
+}

@@ -1,0 +1,108 @@
+#include "llsocket-int.h"
+
+#include <errno.h>
+#include <limits.h>
+
+static int checkhow(lua_State *L, int arg) {
+  int how = llsocket__checkint(L, arg, INT_MIN, INT_MAX, "how");
+
+  luaL_argcheck(L, how == SHUT_RD || how == SHUT_WR || how == SHUT_RDWR, arg,
+                "expected SHUT_RD, SHUT_WR or SHUT_RDWR");
+  return how;
+}
+
+static int pushint(lua_State *L, int rc) {
+  if (rc < 0)
+    return llsocket__pusherror(L, rc);
+  lua_pushinteger(L, rc);
+  return 1;
+}
+
+static int socket_sockname(lua_State *L) {
+  llsock_addr addr;
+  int rc = llsock_sockname(llsocket__checkfd(L, 1), &addr);
+
+  if (rc < 0)
+    return llsocket__pusherror(L, rc);
+  llsocket__pushaddr(L, &addr);
+  return 1;
+}
+
+static int socket_peername(lua_State *L) {
+  llsock_addr addr;
+  int rc = llsock_peername(llsocket__checkfd(L, 1), &addr);
+
+  if (rc < 0)
+    return llsocket__pusherror(L, rc);
+  llsocket__pushaddr(L, &addr);
+  return 1;
+}
+
+static int socket_atmark(lua_State *L) {
+  int rc = llsock_atmark(llsocket__checkfd(L, 1));
+
+  if (rc < 0)
+    return llsocket__pusherror(L, rc);
+  lua_pushboolean(L, rc);
+  return 1;
+}
+
+static int socket_type(lua_State *L) {
+  return pushint(L, llsock_type(llsocket__checkfd(L, 1)));
+}
+
+static int socket_error(lua_State *L) {
+  return pushint(L, llsock_error(llsocket__checkfd(L, 1)));
+}
+
+static int socket_shutdown(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  return llsocket__pushstatus(L, llsock_shutdown(fd, checkhow(L, 2)));
+}
+
+static int socket_close(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  int how = lua_isnoneornil(L, 2) ? LLSOCK_SHUT_NONE : checkhow(L, 2);
+  return llsocket__pushstatus(L, llsock_close(fd, how));
+}
+
+static int socket_listen(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  int backlog = lua_isnoneornil(L, 2)
+                    ? LLSOCK_BACKLOG
+                    : llsocket__checkint(L, 2, 0, INT_MAX, "backlog");
+  return llsocket__pushstatus(L, llsock_listen(fd, backlog));
+}
+
+static int pushaccepted(lua_State *L, int fd) {
+  if (fd < 0)
+    return llsocket__pushioerror(L, fd);
+  lua_pushinteger(L, fd);
+  return 1;
+}
+
+static int socket_accept(lua_State *L) {
+  return pushaccepted(L, llsock_accept(llsocket__checkfd(L, 1), NULL));
+}
+
+static int socket_accept_inherits(lua_State *L) {
+  return pushaccepted(L,
+                      llsock_accept_inherit(llsocket__checkfd(L, 1), NULL));
+}
+
+void llsocket__open_socket(lua_State *L) {
+  static const luaL_Reg funcs[] = {
+    {"sockname", socket_sockname},
+    {"peername", socket_peername},
+    {"atmark", socket_atmark},
+    {"type", socket_type},
+    {"error", socket_error},
+    {"shutdown", socket_shutdown},
+    {"close", socket_close},
+    {"listen", socket_listen},
+    {"accept", socket_accept},
+    {"acceptInherits", socket_accept_inherits},
+    {NULL, NULL}
+  };
+  luaL_setfuncs(L, funcs, 0);
+}
