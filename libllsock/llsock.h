@@ -207,6 +207,52 @@ ssize_t llsock_send(int fd, const void *buf, size_t len, int flags);
 ssize_t llsock_sendto(int fd, const void *buf, size_t len, int flags,
                       const llsock_addr *to);
 
+/* ---- messages, fd passing and files ----------------------------------- */
+
+/* The most fds one message carries (Linux's SCM_MAX_FD). */
+#define LLSOCK_MAX_FDS 253
+
+/*
+ * sendmsg(2)/recvmsg(2) with the library's hygiene: sends never raise
+ * SIGPIPE, received fds are close-on-exec (MSG_CMSG_CLOEXEC), EINTR is
+ * retried.  When recvmsg() sets MSG_CTRUNC in msg->msg_flags, every fd
+ * that did arrive has been closed and its slot in the control data set to
+ * -1, so a short control buffer can never leak descriptors.
+ */
+ssize_t llsock_sendmsg(int fd, const struct msghdr *msg, int flags);
+ssize_t llsock_recvmsg(int fd, struct msghdr *msg, int flags);
+
+/*
+ * Send len bytes with nfds descriptors (SCM_RIGHTS), 0 <= nfds <=
+ * LLSOCK_MAX_FDS.  A stream socket needs len >= 1 to carry them.
+ */
+ssize_t llsock_sendfds(int fd, const void *buf, size_t len, const int *fds,
+                       size_t nfds, int flags);
+/*
+ * Receive up to len bytes and up to *nfds descriptors into fds; *nfds is
+ * set to the count received.  msgflags, if not NULL, gets the message
+ * flags: MSG_CTRUNC there means more fds came than fit and all of them
+ * were closed (*nfds is then 0).
+ */
+ssize_t llsock_recvfds(int fd, void *buf, size_t len, int *fds, size_t *nfds,
+                       int *msgflags, int flags);
+
+/* The pid, uid and gid of the peer of a connected unix socket. */
+int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
+
+/*
+ * Send len bytes of the file open at file_fd, starting at *offset (then
+ * advanced by the count sent) or, with offset NULL, at the file's own
+ * position.  Uses sendfile(2), or a read/send loop where it cannot serve.
+ * Returns the bytes sent: fewer than len at end of file or when a
+ * non-blocking socket fills up (a later call sends the rest); an error
+ * only when nothing was sent.
+ */
+ssize_t llsock_sendfile(int fd, int file_fd, off_t *offset, size_t len);
+
+/* socketpair(2), close-on-exec; flags: LLSOCK_NONBLOCK. */
+int llsock_socketpair(int family, int socktype, int flags, int fds[2]);
+
 /* ---- options ----------------------------------------------------------- */
 
 /*

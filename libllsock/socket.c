@@ -212,3 +212,28 @@ int llsock_accept_inherit(int fd, llsock_addr *peer) {
     return -errno;
   return accept_with(fd, peer, fl & O_NONBLOCK);
 }
+
+int llsock_socketpair(int family, int socktype, int flags, int fds[2]) {
+  int type = socktype;
+
+  if (fds == NULL || (flags & ~LLSOCK_NONBLOCK))
+    return -EINVAL;
+#if HAVE_DECL_SOCK_CLOEXEC
+  type |= SOCK_CLOEXEC | ((flags & LLSOCK_NONBLOCK) ? SOCK_NONBLOCK : 0);
+#endif
+  if (socketpair(family, type, 0, fds) == -1)
+    return -errno;
+#if !HAVE_DECL_SOCK_CLOEXEC
+  {
+    int rc = set_fd_flags(fds[0], flags & LLSOCK_NONBLOCK);
+    if (rc == 0)
+      rc = set_fd_flags(fds[1], flags & LLSOCK_NONBLOCK);
+    if (rc < 0) {
+      close(fds[0]);
+      close(fds[1]);
+      return rc;
+    }
+  }
+#endif
+  return 0;
+}

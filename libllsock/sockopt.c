@@ -139,3 +139,23 @@ int llsock_opt_get_sndtimeo(int fd, double *sec) {
 int llsock_opt_set_sndtimeo(int fd, double sec) {
   return set_timeout(fd, SO_SNDTIMEO, sec);
 }
+
+int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
+#ifdef SO_PEERCRED
+  struct ucred cred;
+  socklen_t len = sizeof(cred);
+
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
+    return -errno;
+  if (pid != NULL)
+    *pid = cred.pid;
+  if (uid != NULL)
+    *uid = cred.uid;
+  if (gid != NULL)
+    *gid = cred.gid;
+  return 0;
+#else
+  (void)fd, (void)pid, (void)uid, (void)gid;
+  return -ENOPROTOOPT;
+#endif
+}

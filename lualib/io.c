@@ -1,10 +1,7 @@
 #include "llsocket-int.h"
 
-static size_t checklen(lua_State *L, int arg) {
-  if (lua_isnoneornil(L, arg))
-    return LLSOCKET_RECV_DEFAULT;
-  return (size_t)llsocket__checkint(L, arg, 1, LLSOCKET_RECV_MAX, "length");
-}
+#include <stdint.h>
+#include <stdio.h>
 
 /*
  * Receive into a stack buffer when the length allows, so the result string
@@ -13,7 +10,7 @@ static size_t checklen(lua_State *L, int arg) {
  */
 static int receive(lua_State *L, int with_sender) {
   int fd = llsocket__checkfd(L, 1);
-  size_t len = checklen(L, 2);
+  size_t len = llsocket__optlen(L, 2);
   int flags = llsocket__optflags(L, 3);
   char stackbuf[LLSOCKET_RECV_DEFAULT];
   luaL_Buffer b;
@@ -75,12 +72,52 @@ static int io_sendto(lua_State *L) {
   return pushsent(L, llsock_sendto(fd, msg, len, flags, to));
 }
 
+/*
+ * sendfile(fd, file, len [, offset]) -> bytes | nil, err, again
+ * file is an fd or an io library file.  Without offset a file handle is
+ * read from its stdio position, which then moves past what was sent.
+ */
+static int io_sendfile(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  luaL_Stream *stream = luaL_testudata(L, 2, LUA_FILEHANDLE);
+  int file_fd;
+  lua_Integer len;
+  off_t offset, *at = NULL;
+  ssize_t n;
+
+  if (stream != NULL) {
+    luaL_argcheck(L, stream->closef != NULL, 2, "file is closed");
+    file_fd = fileno(stream->f);
+  } else {
+    file_fd = llsocket__checkint(L, 2, 0, INT_MAX, "file descriptor");
+  }
+  len = luaL_checkinteger(L, 3);
+  luaL_argcheck(L, len >= 0 && (uintmax_t)len <= SIZE_MAX / 2, 3,
+                "length out of range");
+  if (!lua_isnoneornil(L, 4)) {
+    lua_Integer v = luaL_checkinteger(L, 4);
+    luaL_argcheck(L, v >= 0, 4, "offset out of range");
+    offset = (off_t)v;
+    at = &offset;
+  } else if (stream != NULL && (offset = ftello(stream->f)) != -1) {
+    at = &offset;
+  }
+  n = llsock_sendfile(fd, file_fd, at, (size_t)len);
+  if (n < 0)
+    return llsocket__pushioerror(L, (int)n);
+  if (stream != NULL && lua_isnoneornil(L, 4) && at != NULL)
+    fseeko(stream->f, offset, SEEK_SET);
+  lua_pushinteger(L, n);
+  return 1;
+}
+
 void llsocket__open_io(lua_State *L) {
   static const luaL_Reg funcs[] = {
     {"recv", io_recv},
     {"recvfrom", io_recvfrom},
     {"send", io_send},
     {"sendto", io_sendto},
+    {"sendfile", io_sendfile},
     {NULL, NULL}
   };
   luaL_setfuncs(L, funcs, 0);

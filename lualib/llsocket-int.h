@@ -25,6 +25,8 @@ int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
 #define LLSOCKET_PORTBUFSIZ 8
 const char *llsocket__optport(lua_State *L, int arg,
                               char buf[LLSOCKET_PORTBUFSIZ]);
+/* A receive length: LLSOCKET_RECV_DEFAULT for nil/none, else 1..MAX. */
+size_t llsocket__optlen(lua_State *L, int arg);
 /* A boolean, or nil/none for false. */
 int llsocket__optboolean(lua_State *L, int arg);
 /* The integer arguments from first to the top, OR-ed together. */
@@ -47,6 +49,7 @@ void llsocket__open_addr(lua_State *L);
 void llsocket__open_errors(lua_State *L);
 void llsocket__open_inet(lua_State *L);
 void llsocket__open_io(lua_State *L);
+void llsocket__open_msg(lua_State *L);
 void llsocket__open_opt(lua_State *L);
 void llsocket__open_socket(lua_State *L);
 void llsocket__open_unix(lua_State *L);

@@ -32,6 +32,12 @@ const char *llsocket__optport(lua_State *L, int arg,
   }
 }
 
+size_t llsocket__optlen(lua_State *L, int arg) {
+  if (lua_isnoneornil(L, arg))
+    return LLSOCKET_RECV_DEFAULT;
+  return (size_t)llsocket__checkint(L, arg, 1, LLSOCKET_RECV_MAX, "length");
+}
+
 int llsocket__optboolean(lua_State *L, int arg) {
   if (lua_isnoneornil(L, arg))
     return 0;
@@ -71,6 +77,7 @@ int luaopen_llsocket(lua_State *L) {
   lua_newtable(L);
   llsocket__open_socket(L);
   llsocket__open_io(L);
+  llsocket__open_msg(L);
   llsocket__open_errors(L);
   llsocket__open_inet(L);
   lua_setfield(L, -2, "inet");

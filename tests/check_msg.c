@@ -1,0 +1,304 @@
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char file_text[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+
+/* A file in the test's temp dir holding file_text, open for reading. */
+static int text_file(void) {
+  char path[TU_PATHLEN];
+  int fd = open(tu_tmppath(path, "text"), O_RDWR | O_CREAT | O_TRUNC, 0600);
+
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq(write(fd, file_text, sizeof(file_text) - 1),
+                   (ssize_t)sizeof(file_text) - 1);
+  ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+  return fd;
+}
+
+static void same_file(int a, int b) {
+  struct stat sa, sb;
+
+  ck_assert_int_eq(fstat(a, &sa), 0);
+  ck_assert_int_eq(fstat(b, &sb), 0);
+  ck_assert(sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino);
+}
+
+/* socketpair gives two connected, close-on-exec sockets, non-blocking on
+ * request. */
+START_TEST(socketpair_connected) {
+  int fds[2], type;
+  char buf[4];
+
+  for (type = 0; type < 2; type++) {
+    int socktype = type ? SOCK_DGRAM : SOCK_STREAM;
+    ck_assert_int_eq(llsock_socketpair(AF_UNIX, socktype, 0, fds), 0);
+    ck_assert_int_eq(llsock_type(fds[0]), socktype);
+    ck_assert_int_eq(llsock_opt_get_cloexec(fds[1]), 1);
+    ck_assert_int_eq(llsock_opt_get_nonblock(fds[1]), 0);
+    ck_assert_int_eq(llsock_send(fds[0], "hey", 3, 0), 3);
+    ck_assert_int_eq(llsock_recv(fds[1], buf, sizeof(buf), 0), 3);
+    ck_assert_int_eq(memcmp(buf, "hey", 3), 0);
+    tu_close2(fds[0], fds[1]);
+  }
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, LLSOCK_NONBLOCK,
+                                     fds), 0);
+  ck_assert_int_eq(llsock_opt_get_nonblock(fds[0]), 1);
+  ck_assert_int_eq(llsock_recv(fds[0], buf, sizeof(buf), 0), -EAGAIN);
+  tu_close2(fds[0], fds[1]);
+}
+END_TEST
+
+/* socketpair refuses bad flags, a NULL array and families without pairs. */
+START_TEST(socketpair_bad_input) {
+  int fds[2];
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, LLSOCK_REUSEADDR,
+                                     fds), -EINVAL);
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, NULL), -EINVAL);
+  ck_assert_int_eq(llsock_socketpair(AF_INET, SOCK_STREAM, 0, fds),
+                   -EOPNOTSUPP);
+}
+END_TEST
+
+/* 0, 1, several and LLSOCK_MAX_FDS descriptors each arrive intact,
+ * close-on-exec, naming the same open files. */
+START_TEST(fds_round_trip) {
+  static const size_t counts[] = {0, 1, 3, LLSOCK_MAX_FDS};
+  int pair[2], sent[LLSOCK_MAX_FDS], got[LLSOCK_MAX_FDS], file, msgflags;
+  size_t i, c, n;
+  char byte;
+
+  file = text_file();
+  for (i = 0; i < LLSOCK_MAX_FDS; i++)
+    sent[i] = file;
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  for (c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
+    ck_assert_int_eq(llsock_sendfds(pair[0], "x", 1, sent, counts[c], 0), 1);
+    n = LLSOCK_MAX_FDS;
+    ck_assert_int_eq(llsock_recvfds(pair[1], &byte, 1, got, &n, &msgflags, 0),
+                     1);
+    ck_assert_uint_eq(n, counts[c]);
+    ck_assert_int_eq(msgflags & MSG_CTRUNC, 0);
+    for (i = 0; i < n; i++) {
+      ck_assert_int_eq(llsock_opt_get_cloexec(got[i]), 1);
+      same_file(got[i], file);
+      close(got[i]);
+    }
+  }
+  tu_close2(pair[0], pair[1]);
+  close(file);
+}
+END_TEST
+
+/* When more fds come than the receiver has room for, all of them are
+ * closed and MSG_CTRUNC says so (the fixture would catch a leak). */
+START_TEST(fds_truncated_are_closed) {
+  int pair[2], sent[3], got[2], msgflags, file;
+  size_t n = 2;
+  char byte;
+
+  file = text_file();
+  sent[0] = sent[1] = sent[2] = file;
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_sendfds(pair[0], "x", 1, sent, 3, 0), 1);
+  ck_assert_int_eq(llsock_recvfds(pair[1], &byte, 1, got, &n, &msgflags, 0),
+                   1);
+  ck_assert_uint_eq(n, 0);
+  ck_assert_int_ne(msgflags & MSG_CTRUNC, 0);
+  /* no room at all: the fds are dropped too */
+  ck_assert_int_eq(llsock_sendfds(pair[0], "y", 1, sent, 1, 0), 1);
+  n = 0;
+  ck_assert_int_eq(llsock_recvfds(pair[1], &byte, 1, NULL, &n, NULL, 0), 1);
+  ck_assert_uint_eq(n, 0);
+  tu_close2(pair[0], pair[1]);
+  close(file);
+}
+END_TEST
+
+/* recvmsg with a short control buffer closes what arrived and leaves -1. */
+START_TEST(recvmsg_ctrunc_marks_slots) {
+  union {
+    struct cmsghdr align;
+    char buf[CMSG_SPACE(sizeof(int))];
+  } control;
+  int pair[2], sent[2], file, slot;
+  char byte;
+  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+
+  file = text_file();
+  sent[0] = sent[1] = file;
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_sendfds(pair[0], "x", 1, sent, 2, 0), 1);
+  msg.msg_control = control.buf;
+  msg.msg_controllen = CMSG_LEN(sizeof(int));
+  ck_assert_int_eq(llsock_recvmsg(pair[1], &msg, 0), 1);
+  ck_assert_int_ne(msg.msg_flags & MSG_CTRUNC, 0);
+  ck_assert_ptr_nonnull(CMSG_FIRSTHDR(&msg));
+  memcpy(&slot, CMSG_DATA(CMSG_FIRSTHDR(&msg)), sizeof(slot));
+  ck_assert_int_eq(slot, -1);
+  tu_close2(pair[0], pair[1]);
+  close(file);
+}
+END_TEST
+
+/* Bad fd lists and NULL messages are refused before any syscall. */
+START_TEST(fds_bad_input) {
+  int pair[2], fds[LLSOCK_MAX_FDS + 1] = {0};
+  size_t n = 1;
+  char byte;
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_sendfds(pair[0], "x", 1, fds, LLSOCK_MAX_FDS + 1, 0),
+                   -EINVAL);
+  ck_assert_int_eq(llsock_sendfds(pair[0], "x", 1, NULL, 1, 0), -EINVAL);
+  ck_assert_int_eq(llsock_sendfds(pair[0], NULL, 1, fds, 1, 0), -EINVAL);
+  fds[0] = tu_closed_fd();
+  ck_assert_int_eq(llsock_sendfds(pair[0], "x", 1, fds, 1, 0), -EBADF);
+  ck_assert_int_eq(llsock_recvfds(pair[1], &byte, 1, fds, NULL, NULL, 0),
+                   -EINVAL);
+  ck_assert_int_eq(llsock_recvfds(pair[1], &byte, 1, NULL, &n, NULL, 0),
+                   -EINVAL);
+  ck_assert_int_eq(llsock_sendmsg(pair[0], NULL, 0), -EINVAL);
+  ck_assert_int_eq(llsock_recvmsg(pair[1], NULL, 0), -EINVAL);
+  ck_assert_int_eq(llsock_sendfds(tu_closed_fd(), "x", 1, NULL, 0, 0), -EBADF);
+  tu_close2(pair[0], pair[1]);
+}
+END_TEST
+
+/* A unix peer's credentials are this process's own; other sockets have
+ * none to give. */
+START_TEST(peercred_unix) {
+  int pair[2];
+  pid_t pid;
+  uid_t uid;
+  gid_t gid;
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_peercred(pair[0], &pid, &uid, &gid), 0);
+  ck_assert_int_eq(pid, getpid());
+  ck_assert_int_eq(uid, getuid());
+  ck_assert_int_eq(gid, getgid());
+  ck_assert_int_eq(llsock_peercred(pair[0], NULL, NULL, NULL), 0);
+  tu_close2(pair[0], pair[1]);
+  ck_assert_int_eq(llsock_peercred(tu_closed_fd(), &pid, &uid, &gid), -EBADF);
+}
+END_TEST
+
+static void recv_exact(int fd, const char *want, size_t len) {
+  char buf[sizeof(file_text)];
+  size_t got = 0;
+
+  while (got < len) {
+    ssize_t n;
+    tu_wait(fd, POLLIN);
+    n = llsock_recv(fd, buf + got, len - got, 0);
+    ck_assert_int_gt(n, 0);
+    got += (size_t)n;
+  }
+  ck_assert_int_eq(memcmp(buf, want, len), 0);
+}
+
+/* sendfile sends from an offset (advancing it) or from the file position,
+ * and stops short at end of file. */
+START_TEST(sendfile_offsets) {
+  int pair[2], file = text_file();
+  off_t offset = 10;
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_sendfile(pair[0], file, &offset, 5), 5);
+  ck_assert_int_eq(offset, 15);
+  recv_exact(pair[1], "abcde", 5);
+  ck_assert_int_eq(lseek(file, 0, SEEK_CUR), 0);
+
+  ck_assert_int_eq(llsock_sendfile(pair[0], file, NULL, 4), 4);
+  ck_assert_int_eq(lseek(file, 0, SEEK_CUR), 4);
+  recv_exact(pair[1], "0123", 4);
+
+  offset = 30;
+  ck_assert_int_eq(llsock_sendfile(pair[0], file, &offset, 100), 6);
+  recv_exact(pair[1], "uvwxyz", 6);
+  ck_assert_int_eq(llsock_sendfile(pair[0], file, &offset, 100), 0);
+  tu_close2(pair[0], pair[1]);
+  close(file);
+}
+END_TEST
+
+/* A pipe cannot feed sendfile(2): the copy fallback sends it all. */
+START_TEST(sendfile_from_pipe) {
+  int pair[2], pipefd[2];
+
+  tu_pipe(pipefd);
+  ck_assert_int_eq(write(pipefd[1], "piped", 5), 5);
+  close(pipefd[1]);
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_sendfile(pair[0], pipefd[0], NULL, 100), 5);
+  recv_exact(pair[1], "piped", 5);
+  tu_close2(pair[0], pair[1]);
+  close(pipefd[0]);
+}
+END_TEST
+
+/* A full non-blocking socket makes sendfile stop short, then -EAGAIN. */
+START_TEST(sendfile_partial_when_full) {
+  int pair[2], file = text_file();
+  off_t offset = 0;
+  ssize_t n;
+  int rounds = 0;
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, LLSOCK_NONBLOCK,
+                                     pair), 0);
+  while ((n = llsock_send(pair[0], file_text, sizeof(file_text) - 1, 0)) > 0)
+    ck_assert_int_lt(++rounds, 1000000);
+  ck_assert_int_eq(n, -EAGAIN);
+  ck_assert_int_eq(llsock_sendfile(pair[0], file, &offset, 10), -EAGAIN);
+  ck_assert_int_eq(offset, 0);
+  tu_close2(pair[0], pair[1]);
+  close(file);
+}
+END_TEST
+
+/* sendfile refuses a negative offset and reports bad descriptors. */
+START_TEST(sendfile_bad_input) {
+  int pair[2], file = text_file();
+  off_t offset = -1;
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_sendfile(pair[0], file, &offset, 1), -EINVAL);
+  ck_assert_int_eq(llsock_sendfile(pair[0], tu_closed_fd(), NULL, 1), -EBADF);
+  ck_assert_int_eq(llsock_sendfile(tu_closed_fd(), file, NULL, 1), -EBADF);
+  tu_close2(pair[0], pair[1]);
+  close(file);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("msg");
+  TCase *tc;
+
+  tc = tu_tcase(s, "socketpair");
+  tcase_add_test(tc, socketpair_connected);
+  tcase_add_test(tc, socketpair_bad_input);
+  tc = tu_tcase(s, "fds");
+  tu_use_tmpdir(tc);
+  tcase_add_test(tc, fds_round_trip);
+  tcase_add_test(tc, fds_truncated_are_closed);
+  tcase_add_test(tc, recvmsg_ctrunc_marks_slots);
+  tcase_add_test(tc, fds_bad_input);
+  tcase_add_test(tc, peercred_unix);
+  tc = tu_tcase(s, "sendfile");
+  tu_use_tmpdir(tc);
+  tcase_add_test(tc, sendfile_offsets);
+  tcase_add_test(tc, sendfile_from_pipe);
+  tcase_add_test(tc, sendfile_partial_when_full);
+  tcase_add_test(tc, sendfile_bad_input);
+  return tu_run(s);
+}

@@ -1,0 +1,141 @@
+-- socketpair, fd passing (sendfds/recvfds), peer credentials and sendfile.
+local T = require "testlib"
+local llsocket = T.llsocket
+local opt = llsocket.opt
+
+local function pair(t, socktype, nonblock)
+  local a, b = llsocket.socketpair(socktype or opt.SOCK_STREAM, nonblock)
+  t:own("socketpair a", a, b)
+  t:own("socketpair b", b)
+  return a, b
+end
+
+T.case("socketpair returns two connected close-on-exec sockets", function(t)
+  local a, b = pair(t)
+  T.eq(llsocket.type(a), opt.SOCK_STREAM, "type")
+  T.eq(opt.cloexec(a), true, "cloexec")
+  T.eq(opt.nonblock(b), false, "blocking by default")
+  T.eq(llsocket.send(a, "hi"), 2, "send")
+  T.eq(llsocket.recv(b), "hi", "recv")
+  local c, d = pair(t, opt.SOCK_DGRAM, true)
+  T.eq(opt.nonblock(c), true, "nonblock on request")
+  T.iofails("EAGAIN", true, "empty recv", llsocket.recv(d))
+end)
+
+T.case("socketpair reports families without pairs and rejects misuse",
+       function()
+  T.fails("EOPNOTSUPP", "inet pair",
+          llsocket.socketpair(opt.SOCK_STREAM, false, opt.AF_INET))
+  T.argerror(1, "missing socktype", llsocket.socketpair)
+  T.argerror(2, "nonblock string", llsocket.socketpair, opt.SOCK_STREAM, "yes")
+end)
+
+T.case("0, 1, several and 253 fds arrive, close-on-exec and usable",
+       function(t)
+  local a, b = pair(t)
+  local dir = t:tmpdir()
+  local f = assert(io.open(dir .. "/f", "w+"))
+  f:write("fd passing")
+  f:flush()
+  local r, w = pair(t)
+  for _, count in ipairs({ 0, 1, 3, 253 }) do
+    local fds = {}
+    for i = 1, count do fds[i] = r end
+    T.eq(llsocket.sendfds(a, "x", fds), 1, "sendfds " .. count)
+    local str, got, truncated = llsocket.recvfds(b)
+    T.eq(str, "x", "data with " .. count)
+    T.eq(#got, count, "fd count")
+    T.eq(truncated, false, "not truncated")
+    for i, fd in ipairs(got) do
+      T.eq(opt.cloexec(fd), true, "received fd " .. i .. " cloexec")
+      T.eq(llsocket.type(fd), opt.SOCK_STREAM, "received fd is the socket")
+      T.nothing("close received", llsocket.close(fd))
+    end
+  end
+  -- a received copy of r reads what is written to w
+  T.eq(llsocket.sendfds(a, "y", { r }), 1, "send r")
+  local _, got = llsocket.recvfds(b)
+  T.eq(llsocket.send(w, "through the copy"), 16, "send on w")
+  T.eq(llsocket.recv(got[1]), "through the copy", "recv on received copy")
+  T.nothing("close copy", llsocket.close(got[1]))
+  f:close()
+end)
+
+T.case("fds beyond maxfds are all closed and reported as truncated",
+       function(t)
+  local a, b = pair(t, opt.SOCK_DGRAM)
+  T.eq(llsocket.sendfds(a, "x", { a, a, a }), 1, "send 3")
+  local str, got, truncated = llsocket.recvfds(b, 16, 2)
+  T.eq(str, "x", "data still arrives")
+  T.eq(#got, 0, "no fds kept")
+  T.eq(truncated, true, "truncation reported")
+  T.eq(llsocket.sendfds(a, "y", { a }), 1, "send 1")
+  str, got, truncated = llsocket.recvfds(b, 16, 0)
+  T.eq(#got, 0, "maxfds 0 keeps none")
+  T.eq(truncated, true, "and says so")
+end)
+
+T.case("sendfds and recvfds reject bad fd lists and lengths", function(t)
+  local a, b = pair(t)
+  T.argerror(3, "fds not a table", llsocket.sendfds, a, "x", 5)
+  T.argerror(3, "string in fds", llsocket.sendfds, a, "x", { "0" })
+  T.argerror(3, "negative fd", llsocket.sendfds, a, "x", { -1 })
+  T.argerror(3, "float fd", llsocket.sendfds, a, "x", { 1.5 })
+  local many = {}
+  for i = 1, 254 do many[i] = a end
+  T.argerror(3, "254 fds", llsocket.sendfds, a, "x", many)
+  T.argerror(2, "len 0", llsocket.recvfds, b, 0)
+  T.argerror(3, "maxfds 254", llsocket.recvfds, b, 1, 254)
+  T.argerror(3, "maxfds -1", llsocket.recvfds, b, 1, -1)
+  T.iofails("EBADF", false, "closed fd in list",
+            llsocket.sendfds(a, "x", { 1000 }))
+  T.iofails("EAGAIN", true, "nothing to receive",
+            llsocket.recvfds(b, 1, 1, opt.MSG_DONTWAIT))
+end)
+
+T.case("peercred names this process as the peer of a unix socket",
+       function(t)
+  local a = pair(t)
+  local pid, uid, gid = llsocket.peercred(a)
+  T.type(pid, "integer", "pid")
+  T.truthy(pid > 0, "pid positive")
+  local p = assert(io.popen("id -u"))
+  T.eq(uid, tonumber(p:read("l")), "uid")
+  p:close()
+  T.type(gid, "integer", "gid")
+  T.fails("EBADF", "closed fd", llsocket.peercred(1000))
+end)
+
+T.case("sendfile sends from a file handle's position and moves it",
+       function(t)
+  local a, b = pair(t)
+  local dir = t:tmpdir()
+  local f = assert(io.open(dir .. "/data", "w+"))
+  f:write("0123456789abcdefghij")
+  f:seek("set", 0)
+  T.eq(f:read(3), "012", "stdio read first")
+  T.eq(llsocket.sendfile(a, f, 5), 5, "sendfile 5")
+  T.eq(llsocket.recv(b), "34567", "bytes after the stdio position")
+  T.eq(f:read(2), "89", "handle moved past what was sent")
+  T.eq(llsocket.sendfile(a, f, 4, 16), 4, "sendfile at offset")
+  T.eq(llsocket.recv(b), "ghij", "bytes at offset")
+  T.eq(f:read(1), "a", "explicit offset leaves the handle alone")
+  T.eq(llsocket.sendfile(a, f, 100, 18), 2, "short at end of file")
+  T.eq(llsocket.recv(b), "ij", "tail")
+  f:close()
+  T.argerror(2, "closed file", llsocket.sendfile, a, f, 1)
+end)
+
+T.case("sendfile takes an integer fd and reports errors", function(t)
+  local a, b = pair(t)
+  local r, w = pair(t)
+  T.eq(llsocket.send(w, "from a socket"), 13, "fill source")
+  T.eq(llsocket.sendfile(a, r, 13), 13, "copy fallback from a socket")
+  T.eq(llsocket.recv(b), "from a socket", "copied")
+  T.iofails("EBADF", false, "bad file fd", llsocket.sendfile(a, 1000, 1))
+  T.argerror(3, "negative len", llsocket.sendfile, a, r, -1)
+  T.argerror(4, "negative offset", llsocket.sendfile, a, r, 1, -1)
+  T.argerror(2, "string file", llsocket.sendfile, a, "f", 1)
+end)
+
+T.done()
