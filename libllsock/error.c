@@ -1,5 +1,6 @@
 #include "llsock-int.h"
 
+#include <limits.h>
 #include <string.h>
 
 static const struct {
@@ -76,7 +77,7 @@ const char *llsock_strerror(int code) {
         return gai_strerror(eai_errors[i].eai);
     return "Resolver error not supported on this platform";
   }
-  if (code < 0) {
+  if (code < 0 && code != INT_MIN) { /* -INT_MIN overflows */
 #if HAVE_STRERRORDESC_NP
     msg = strerrordesc_np(-code);
 #else
@@ -100,7 +101,7 @@ const char *llsock_errname(int code) {
         return eai_errors[i].name;
     return "EAI_UNKNOWN";
   }
-  if (code < 0) {
+  if (code < 0 && code != INT_MIN) { /* -INT_MIN overflows */
 #if HAVE_STRERRORNAME_NP
     name = strerrorname_np(-code);
 #else

@@ -2,6 +2,7 @@
 
 #include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -17,7 +18,7 @@ ssize_t llsock_recv(int fd, void *buf, size_t len, int flags) {
 
   if (bad_buffer(buf, len))
     return -EINVAL;
-  LLSOCK__RETRY(n, recv(fd, buf, len, flags));
+  n = recv(fd, buf, len, flags);
   return n == -1 ? -errno : n;
 }
 
@@ -34,11 +35,9 @@ ssize_t llsock_recvfrom(int fd, void *buf, size_t len, int flags,
     sa = &from->u.sa;
     salen = &from->len;
   }
-  do {
-    if (from != NULL)
-      from->len = sizeof(from->u.storage);
-    n = recvfrom(fd, buf, len, flags, sa, salen);
-  } while (n == -1 && errno == EINTR);
+  if (from != NULL)
+    from->len = sizeof(from->u.storage);
+  n = recvfrom(fd, buf, len, flags, sa, salen);
   if (n == -1) {
     if (from != NULL)
       from->len = 0;
@@ -52,7 +51,7 @@ ssize_t llsock_send(int fd, const void *buf, size_t len, int flags) {
 
   if (bad_buffer(buf, len))
     return -EINVAL;
-  LLSOCK__RETRY(n, send(fd, buf, len, flags | MSG_NOSIGNAL));
+  n = send(fd, buf, len, flags | MSG_NOSIGNAL);
   return n == -1 ? -errno : n;
 }
 
@@ -62,8 +61,8 @@ ssize_t llsock_sendto(int fd, const void *buf, size_t len, int flags,
 
   if (bad_buffer(buf, len))
     return -EINVAL;
-  LLSOCK__RETRY(n, sendto(fd, buf, len, flags | MSG_NOSIGNAL,
-                          to ? &to->u.sa : NULL, to ? to->len : 0));
+  n = sendto(fd, buf, len, flags | MSG_NOSIGNAL, to ? &to->u.sa : NULL,
+             to ? to->len : 0);
   return n == -1 ? -errno : n;
 }
 
@@ -77,8 +76,7 @@ static ssize_t send_all(int fd, const char *buf, size_t n) {
   while (done < n) {
     rc = llsock_send(fd, buf + done, n - done, 0);
     if (rc == -EAGAIN || rc == -EWOULDBLOCK) {
-      LLSOCK__RETRY(rc, poll(&pfd, 1, -1));
-      if (rc == -1)
+      if (poll(&pfd, 1, -1) == -1)
         return done > 0 ? (ssize_t)done : -errno;
       continue;
     }
@@ -99,9 +97,9 @@ static ssize_t sendfile_copy(int fd, int file_fd, off_t *offset, size_t len) {
   while (total < len) {
     size_t want = len - total < sizeof(buf) ? len - total : sizeof(buf);
     if (offset != NULL)
-      LLSOCK__RETRY(got, pread(file_fd, buf, want, *offset));
+      got = pread(file_fd, buf, want, *offset);
     else
-      LLSOCK__RETRY(got, read(file_fd, buf, want));
+      got = read(file_fd, buf, want);
     if (got == -1)
       return total > 0 ? (ssize_t)total : -errno;
     if (got == 0)
@@ -124,13 +122,41 @@ static ssize_t sendfile_copy(int fd, int file_fd, off_t *offset, size_t len) {
   return (ssize_t)total;
 }
 
+#ifdef __linux__
+/*
+ * sendfile(2) has no MSG_NOSIGNAL: block SIGPIPE in this thread for the
+ * call and swallow the one it raised, leaving the process's disposition
+ * alone (a SIGPIPE already pending stays pending).
+ */
+static ssize_t sendfile_nosigpipe(int fd, int file_fd, off_t *offset,
+                                  size_t len) {
+  static const struct timespec no_wait = {0, 0};
+  sigset_t sigpipe_set, old_mask, pending;
+  int already_pending, saved_errno;
+  ssize_t n;
+
+  sigemptyset(&sigpipe_set);
+  sigaddset(&sigpipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &sigpipe_set, &old_mask);
+  already_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE);
+  n = sendfile(fd, file_fd, offset, len);
+  saved_errno = errno;
+  if (n == -1 && saved_errno == EPIPE && !already_pending)
+    while (sigtimedwait(&sigpipe_set, NULL, &no_wait) == -1 && errno == EINTR)
+      ;
+  pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+  errno = saved_errno;
+  return n;
+}
+#endif
+
 ssize_t llsock_sendfile(int fd, int file_fd, off_t *offset, size_t len) {
   if (len > SSIZE_MAX || (offset != NULL && *offset < 0))
     return -EINVAL;
 #ifdef __linux__
   {
     ssize_t n;
-    LLSOCK__RETRY(n, sendfile(fd, file_fd, offset, len));
+    n = sendfile_nosigpipe(fd, file_fd, offset, len);
     if (n >= 0)
       return n;
     if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)

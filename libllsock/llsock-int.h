@@ -9,12 +9,6 @@
 
 #include "llsock.h"
 
-/* Retry a syscall expression while it fails with EINTR. */
-#define LLSOCK__RETRY(rc, call) \
-  do {                          \
-    (rc) = (call);              \
-  } while ((rc) == -1 && errno == EINTR)
-
 #if !HAVE_DECL_MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0 /* SO_NOSIGPIPE is set at socket creation instead */
 #endif
@@ -26,7 +20,5 @@ int llsock__eai(int gai_rc, int errnum);
 /* -EINVAL unless port is NULL, a decimal 0..65535 or a service name. */
 int llsock__check_port(const char *port);
 
-/* Wait for a connect(2) interrupted by a signal to finish; its result. */
-int llsock__connect_finish(int fd);
 
 #endif /* LLSOCK_INT_H */

@@ -9,6 +9,11 @@
  *   - sockets created or accepted here are close-on-exec; sends never raise
  *     SIGPIPE (the caller gets -EPIPE).
  *   - no global state: every function is safe to call from any thread.
+ *   - EINTR is never retried behind the caller's back.  The kernel already
+ *     restarts calls interrupted by handlers installed with SA_RESTART; a
+ *     caller who installs one without it asks for blocking calls to be
+ *     interruptible (so Ctrl-C can stop a blocked recv), and gets -EINTR.
+ *     An interrupted connect goes on in the background, as connect(2)'s.
  */
 #ifndef LLSOCK_H
 #define LLSOCK_H
@@ -181,8 +186,11 @@ int llsock_shutdown(int fd, int how);
 #define LLSOCK_SHUT_NONE (-1)
 /*
  * Close fd, after shutdown(fd, how) unless how is LLSOCK_SHUT_NONE.
- * The fd is released even when the shutdown fails; the first error is
- * returned.  Never retried on EINTR (the fd is gone on Linux either way).
+ * A how other than SHUT_RD, SHUT_WR, SHUT_RDWR or LLSOCK_SHUT_NONE is
+ * -EINVAL and nothing is done.  Otherwise the fd is released even when the
+ * shutdown fails, and the first error is returned.  EINTR from close(2)
+ * counts as success: Linux has released the fd, and retrying could close
+ * one that another thread just opened.
  */
 int llsock_close(int fd, int how);
 
@@ -214,8 +222,7 @@ ssize_t llsock_sendto(int fd, const void *buf, size_t len, int flags,
 
 /*
  * sendmsg(2)/recvmsg(2) with the library's hygiene: sends never raise
- * SIGPIPE, received fds are close-on-exec (MSG_CMSG_CLOEXEC), EINTR is
- * retried.  When recvmsg() sets MSG_CTRUNC in msg->msg_flags, every fd
+ * SIGPIPE, received fds are close-on-exec (MSG_CMSG_CLOEXEC).  When recvmsg() sets MSG_CTRUNC in msg->msg_flags, every fd
  * that did arrive has been closed and its slot in the control data set to
  * -1, so a short control buffer can never leak descriptors.
  */

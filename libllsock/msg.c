@@ -18,7 +18,7 @@ ssize_t llsock_sendmsg(int fd, const struct msghdr *msg, int flags) {
 
   if (msg == NULL)
     return -EINVAL;
-  LLSOCK__RETRY(n, sendmsg(fd, msg, flags | MSG_NOSIGNAL));
+  n = sendmsg(fd, msg, flags | MSG_NOSIGNAL);
   return n == -1 ? -errno : n;
 }
 
@@ -49,9 +49,10 @@ ssize_t llsock_recvmsg(int fd, struct msghdr *msg, int flags) {
 
   if (msg == NULL)
     return -EINVAL;
-  LLSOCK__RETRY(n, recvmsg(fd, msg, flags | MSG_CMSG_CLOEXEC));
+  n = recvmsg(fd, msg, flags | MSG_CMSG_CLOEXEC);
   if (n == -1)
     return -errno;
+  msg->msg_flags &= ~MSG_CMSG_CLOEXEC; /* our flag, echoed by the kernel */
   if (msg->msg_flags & MSG_CTRUNC)
     close_received_fds(msg);
   return n;

@@ -1,7 +1,6 @@
 #include "llsock-int.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -68,32 +67,12 @@ int llsock_bind(int fd, const llsock_addr *addr) {
   return 0;
 }
 
-int llsock__connect_finish(int fd) {
-  struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-  int rc;
-
-  LLSOCK__RETRY(rc, poll(&pfd, 1, -1));
-  if (rc == -1)
-    return -errno;
-  rc = llsock_error(fd);
-  return rc > 0 ? -rc : rc;
-}
-
 int llsock_connect(int fd, const llsock_addr *addr) {
   if (addr == NULL)
     return -EINVAL;
   if (connect(fd, &addr->u.sa, addr->len) == 0)
     return 0;
-  switch (errno) {
-  case EINPROGRESS:
-    return 0;
-  case EINTR:
-    /* the connection goes on without us; calling connect again would
-     * fail with EALREADY, so wait for its outcome instead */
-    return llsock__connect_finish(fd);
-  default:
-    return -errno;
-  }
+  return errno == EINPROGRESS ? 0 : -errno;
 }
 
 int llsock_sockname(int fd, llsock_addr *addr) {
@@ -177,13 +156,12 @@ static int accept_with(int fd, llsock_addr *peer, int nonblock) {
   int cfd;
 
 #if HAVE_ACCEPT4
-  LLSOCK__RETRY(cfd, accept4(fd, sa, &len,
-                             SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0)));
+  cfd = accept4(fd, sa, &len, SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0));
   if (cfd == -1)
     return -errno;
 #else
   int fl;
-  LLSOCK__RETRY(cfd, accept(fd, sa, &len));
+  cfd = accept(fd, sa, &len);
   if (cfd == -1)
     return -errno;
   /* BSD accept() copies O_NONBLOCK from the listener; set it as asked */
@@ -214,26 +192,29 @@ int llsock_accept_inherit(int fd, llsock_addr *peer) {
 }
 
 int llsock_socketpair(int family, int socktype, int flags, int fds[2]) {
-  int type = socktype;
+  int type = socktype, pair[2];
 
   if (fds == NULL || (flags & ~LLSOCK_NONBLOCK))
     return -EINVAL;
 #if HAVE_DECL_SOCK_CLOEXEC
   type |= SOCK_CLOEXEC | ((flags & LLSOCK_NONBLOCK) ? SOCK_NONBLOCK : 0);
 #endif
-  if (socketpair(family, type, 0, fds) == -1)
+  /* into a local array: a failing call may have written to it */
+  if (socketpair(family, type, 0, pair) == -1)
     return -errno;
 #if !HAVE_DECL_SOCK_CLOEXEC
   {
-    int rc = set_fd_flags(fds[0], flags & LLSOCK_NONBLOCK);
+    int rc = set_fd_flags(pair[0], flags & LLSOCK_NONBLOCK);
     if (rc == 0)
-      rc = set_fd_flags(fds[1], flags & LLSOCK_NONBLOCK);
+      rc = set_fd_flags(pair[1], flags & LLSOCK_NONBLOCK);
     if (rc < 0) {
-      close(fds[0]);
-      close(fds[1]);
+      close(pair[0]);
+      close(pair[1]);
       return rc;
     }
   }
 #endif
+  fds[0] = pair[0];
+  fds[1] = pair[1];
   return 0;
 }

@@ -104,21 +104,21 @@ static int get_timeout(int fd, int name, double *sec) {
 
 static int set_timeout(int fd, int name, double sec) {
   struct timeval tv;
-  double usec;
 
   /* !(sec >= 0) also refuses NaN; the bound keeps the cast defined */
   if (!(sec >= 0) || sec >= 2147483647.0)
     return -EINVAL;
   tv.tv_sec = (time_t)sec;
-  usec = (sec - (double)tv.tv_sec) * 1e6;
-  tv.tv_usec = (suseconds_t)usec;
-  /* round up, so a tiny positive timeout never becomes "no timeout" */
-  if ((double)tv.tv_usec < usec)
-    tv.tv_usec++;
+  /* to the nearest microsecond: (sec - tv_sec) * 1e6 carries binary noise
+   * that rounding up would turn into a whole extra kernel tick */
+  tv.tv_usec = (suseconds_t)((sec - (double)tv.tv_sec) * 1e6 + 0.5);
   if (tv.tv_usec >= 1000000) {
     tv.tv_sec++;
     tv.tv_usec -= 1000000;
   }
+  /* a tiny positive timeout must not become 0, which means "no timeout" */
+  if (tv.tv_sec == 0 && tv.tv_usec == 0 && sec > 0)
+    tv.tv_usec = 1;
   if (setsockopt(fd, SOL_SOCKET, name, &tv, sizeof(tv)) == -1)
     return -errno;
   return 0;

@@ -110,9 +110,12 @@ static int addr_tostring(lua_State *L) {
   return 1;
 }
 
+/* Lua calls __eq for any two userdata, so the other may be a file. */
 static int addr_eq(lua_State *L) {
-  lua_pushboolean(L, llsock_addr_equal(llsocket__checkaddr(L, 1),
-                                       llsocket__checkaddr(L, 2)));
+  const llsock_addr *a = luaL_testudata(L, 1, LLSOCKET_ADDR_MT);
+  const llsock_addr *b = luaL_testudata(L, 2, LLSOCKET_ADDR_MT);
+
+  lua_pushboolean(L, a != NULL && b != NULL && llsock_addr_equal(a, b));
   return 1;
 }
 

@@ -27,6 +27,9 @@ static int receive(lua_State *L, int with_sender) {
       lua_pushnil(L);
     return llsocket__pushioerror(L, (int)n) + with_sender;
   }
+  /* MSG_TRUNC makes a datagram socket report the full datagram length */
+  if ((size_t)n > len)
+    n = (ssize_t)len;
   if (buf == stackbuf)
     lua_pushlstring(L, buf, (size_t)n);
   else

@@ -4,13 +4,20 @@
 #include <limits.h>
 #include <stdio.h>
 
+/* Kept apart so the checks on every call stay short. */
+static int bad_int(lua_State *L, int arg, const char *what) {
+  luaL_checkinteger(L, arg); /* raises the type error, if that is it */
+  return luaL_argerror(L, arg, lua_pushfstring(L, "%s out of range", what));
+}
+
 int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
                        lua_Integer max, const char *what) {
-  lua_Integer value = luaL_checkinteger(L, arg);
+  int isint;
+  lua_Integer value = lua_tointegerx(L, arg, &isint);
 
-  if (value < min || value > max)
-    luaL_argerror(L, arg, lua_pushfstring(L, "%s out of range", what));
-  return (int)value;
+  if (isint && value >= min && value <= max)
+    return (int)value;
+  return bad_int(L, arg, what);
 }
 
 int llsocket__checkfd(lua_State *L, int arg) {

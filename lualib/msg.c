@@ -1,6 +1,8 @@
 #include "llsocket-int.h"
 
 #include <limits.h>
+#include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* socketpair(socktype [, nonblock [, family]]) -> fd1, fd2 | nil, err */
@@ -77,6 +79,8 @@ static int msg_recvfds(lua_State *L) {
   n = llsock_recvfds(fd, buf, len, fds, &nfds, &msgflags, flags);
   if (n < 0)
     return llsocket__pushioerror(L, (int)n);
+  if ((size_t)n > len) /* MSG_TRUNC: the datagram's length, not ours */
+    n = (ssize_t)len;
   for (i = 0; i < nfds; i++) {
     lua_pushinteger(L, fds[i]);
     lua_rawseti(L, -3, (lua_Integer)i + 1);
@@ -85,6 +89,215 @@ static int msg_recvfds(lua_State *L) {
   lua_pushvalue(L, -2);
   lua_pushboolean(L, (msgflags & MSG_CTRUNC) != 0);
   return 3;
+}
+
+/* iovecs kept on the C stack; more go into a Lua-managed block */
+#define STACK_IOVECS 16
+/* the largest ancillary buffer a script may ask for or send */
+#define MAX_CONTROL (64 * 1024)
+
+/* The strings of arg (a string or an array of strings) as iovecs. */
+static struct iovec *check_iovecs(lua_State *L, int arg,
+                                  struct iovec stackiov[STACK_IOVECS],
+                                  size_t *count) {
+  struct iovec *iov = stackiov;
+  lua_Integer i, n;
+
+  if (lua_type(L, arg) != LUA_TTABLE) {
+    iov[0].iov_base = (void *)luaL_checklstring(L, arg, &iov[0].iov_len);
+    *count = 1;
+    return iov;
+  }
+  n = luaL_len(L, arg);
+  luaL_argcheck(L, n <= IOV_MAX, arg, "too many strings");
+  if (n > STACK_IOVECS)
+    iov = lua_newuserdatauv(L, sizeof(*iov) * (size_t)n, 0);
+  for (i = 1; i <= n; i++) {
+    /* the table keeps the string alive, so its pointer stays valid */
+    if (lua_geti(L, arg, i) != LUA_TSTRING)
+      luaL_argerror(L, arg, lua_pushfstring(L, "item %d is not a string",
+                                            (int)i));
+    iov[i - 1].iov_base = (void *)lua_tolstring(L, -1, &iov[i - 1].iov_len);
+    lua_pop(L, 1);
+  }
+  *count = (size_t)n;
+  return iov;
+}
+
+/* Ancillary data from a list of {level, type, data} entries. */
+static void check_control(lua_State *L, int arg, struct msghdr *msg) {
+  lua_Integer i, n;
+  size_t total = 0;
+  struct cmsghdr *cmsg;
+
+  if (lua_isnoneornil(L, arg))
+    return;
+  luaL_checktype(L, arg, LUA_TTABLE);
+  n = luaL_len(L, arg);
+  for (i = 1; i <= n; i++) {
+    size_t len;
+    if (lua_geti(L, arg, i) != LUA_TTABLE || lua_geti(L, -1, 1) != LUA_TNUMBER ||
+        lua_geti(L, -2, 2) != LUA_TNUMBER || lua_geti(L, -3, 3) != LUA_TSTRING)
+      luaL_argerror(L, arg,
+                    lua_pushfstring(L, "entry %d is not {level, type, data}",
+                                    (int)i));
+    lua_tolstring(L, -1, &len);
+    luaL_argcheck(L, len <= MAX_CONTROL && total + CMSG_SPACE(len) <= MAX_CONTROL,
+                  arg, "ancillary data too long");
+    total += CMSG_SPACE(len);
+    lua_pop(L, 4);
+  }
+  if (total == 0)
+    return;
+  msg->msg_control = lua_newuserdatauv(L, total, 0);
+  msg->msg_controllen = total;
+  memset(msg->msg_control, 0, total);
+  cmsg = CMSG_FIRSTHDR(msg);
+  for (i = 1; i <= n; i++, cmsg = CMSG_NXTHDR(msg, cmsg)) {
+    size_t len;
+    const char *data;
+    lua_geti(L, arg, i);
+    lua_geti(L, -1, 1);
+    lua_geti(L, -2, 2);
+    lua_geti(L, -3, 3);
+    data = lua_tolstring(L, -1, &len);
+    cmsg->cmsg_level = (int)lua_tointeger(L, -3);
+    cmsg->cmsg_type = (int)lua_tointeger(L, -2);
+    cmsg->cmsg_len = CMSG_LEN(len);
+    memcpy(CMSG_DATA(cmsg), data, len);
+    lua_pop(L, 4);
+  }
+}
+
+/* sendmsg(fd, data [, addr [, control [, flag, ...]]])
+ *   -> bytes | nil, err, again */
+static int msg_sendmsg(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  int flags = llsocket__optflags(L, 5); /* before anything is pushed */
+  struct iovec stackiov[STACK_IOVECS];
+  struct msghdr msg;
+  llsock_addr *to;
+  size_t iovcnt;
+  ssize_t n;
+
+  memset(&msg, 0, sizeof(msg));
+  msg.msg_iov = check_iovecs(L, 2, stackiov, &iovcnt);
+  msg.msg_iovlen = iovcnt;
+  if (!lua_isnoneornil(L, 3)) {
+    to = llsocket__checkaddr(L, 3);
+    msg.msg_name = &to->u.sa;
+    msg.msg_namelen = to->len;
+  }
+  check_control(L, 4, &msg);
+  n = llsock_sendmsg(fd, &msg, flags);
+  if (n < 0)
+    return llsocket__pushioerror(L, (int)n);
+  lua_pushinteger(L, n);
+  return 1;
+}
+
+static void push_control(lua_State *L, struct msghdr *msg) {
+  struct cmsghdr *cmsg;
+  lua_Integer i = 0;
+
+  lua_newtable(L);
+  for (cmsg = CMSG_FIRSTHDR(msg); cmsg != NULL; cmsg = CMSG_NXTHDR(msg, cmsg)) {
+    lua_createtable(L, 3, 0);
+    lua_pushinteger(L, cmsg->cmsg_level);
+    lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, cmsg->cmsg_type);
+    lua_rawseti(L, -2, 2);
+    lua_pushlstring(L, (const char *)CMSG_DATA(cmsg),
+                    cmsg->cmsg_len - CMSG_LEN(0));
+    lua_rawseti(L, -2, 3);
+    lua_rawseti(L, -2, ++i);
+  }
+}
+
+/*
+ * recvmsg(fd [, sizes [, controllen [, flag, ...]]]) -> msg | nil, err, again
+ * msg = {data = string or array of strings (as sizes), addr = addr or nil,
+ *        control = {{level, type, data}, ...}, flags = MSG_* bits}
+ */
+static int msg_recvmsg(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  struct iovec stackiov[STACK_IOVECS], *iov = stackiov;
+  lua_Integer i, count = 1;
+  size_t total = 0, controllen;
+  int flags = llsocket__optflags(L, 4); /* before anything is pushed */
+  int many = lua_type(L, 2) == LUA_TTABLE;
+  llsock_addr from;
+  struct msghdr msg;
+  char *block;
+  ssize_t n;
+
+  if (many) {
+    count = luaL_len(L, 2);
+    luaL_argcheck(L, count >= 1 && count <= IOV_MAX, 2,
+                  "expected 1 to IOV_MAX sizes");
+    if (count > STACK_IOVECS)
+      iov = lua_newuserdatauv(L, sizeof(*iov) * (size_t)count, 0);
+    for (i = 1; i <= count; i++) {
+      lua_Integer size;
+      int isint, isnumber = lua_geti(L, 2, i) == LUA_TNUMBER;
+      size = lua_tointegerx(L, -1, &isint);
+      lua_pop(L, 1);
+      luaL_argcheck(L, isnumber && isint && size >= 1 && size <= LLSOCKET_RECV_MAX, 2,
+                    "each size must be 1 to 16 MiB");
+      luaL_argcheck(L, total + (size_t)size <= LLSOCKET_RECV_MAX, 2,
+                    "sizes add up to more than 16 MiB");
+      iov[i - 1].iov_len = (size_t)size;
+      total += (size_t)size;
+    }
+  } else {
+    iov[0].iov_len = total = llsocket__optlen(L, 2);
+  }
+  controllen = lua_isnoneornil(L, 3)
+                   ? 256
+                   : (size_t)llsocket__checkint(L, 3, 0, MAX_CONTROL,
+                                                "control length");
+
+  block = lua_newuserdatauv(L, total + controllen, 0);
+  for (i = 0; i < count; i++) {
+    iov[i].iov_base = block;
+    block += iov[i].iov_len;
+  }
+  memset(&msg, 0, sizeof(msg));
+  memset(&from, 0, sizeof(from));
+  msg.msg_iov = iov;
+  msg.msg_iovlen = (size_t)count;
+  msg.msg_name = &from.u.sa;
+  msg.msg_namelen = sizeof(from.u.storage);
+  msg.msg_control = controllen > 0 ? block : NULL;
+  msg.msg_controllen = controllen;
+  n = llsock_recvmsg(fd, &msg, flags);
+  if (n < 0)
+    return llsocket__pushioerror(L, (int)n);
+  from.len = msg.msg_namelen;
+  if ((size_t)n > total) /* MSG_TRUNC: the datagram's length, not ours */
+    n = (ssize_t)total;
+
+  lua_createtable(L, 0, 4);
+  if (many) {
+    size_t left = (size_t)n;
+    lua_createtable(L, (int)count, 0);
+    for (i = 0; i < count; i++) {
+      size_t got = left < iov[i].iov_len ? left : iov[i].iov_len;
+      lua_pushlstring(L, iov[i].iov_base, got);
+      lua_rawseti(L, -2, i + 1);
+      left -= got;
+    }
+  } else {
+    lua_pushlstring(L, iov[0].iov_base, (size_t)n);
+  }
+  lua_setfield(L, -2, "data");
+  llsocket__pushaddr(L, &from);
+  lua_setfield(L, -2, "addr");
+  push_control(L, &msg);
+  lua_setfield(L, -2, "control");
+  lua_pushinteger(L, msg.msg_flags);
+  lua_setfield(L, -2, "flags");
+  return 1;
 }
 
 /* peercred(fd) -> pid, uid, gid | nil, err */
@@ -108,6 +321,8 @@ void llsocket__open_msg(lua_State *L) {
     {"sendfds", msg_sendfds},
     {"recvfds", msg_recvfds},
     {"peercred", msg_peercred},
+    {"sendmsg", msg_sendmsg},
+    {"recvmsg", msg_recvmsg},
     {NULL, NULL}
   };
   luaL_setfuncs(L, funcs, 0);

@@ -1,0 +1,185 @@
+#!/bin/sh
+# make bench: the same socket operations done by raw C, libllsock, llsocket
+# and its peers, measured side by side.  Run from the build directory.
+# See bench/README.md for what is measured and how to read the table.
+#
+# Environment: CC (default cc), CFLAGS (default -O2), PYTHON (default
+# python3), BENCH_ITERATIONS (per timed run, default 50000),
+# BENCH_NO_VALGRIND=1 to skip the instruction counts.
+set -u
+
+bench=$(cd "$(dirname "$0")" && pwd)
+top_srcdir=$(cd "$bench/.." && pwd)
+builddir=$(pwd)
+CC=${CC:-cc}
+PYTHON=${PYTHON:-python3}
+ITERATIONS=${BENCH_ITERATIONS:-50000}
+RUNS=5
+# instructions per op = (count at LONG - count at SHORT) / (LONG - SHORT)
+SHORT=1000
+LONG=11000
+OPS="sendrecv udp getter eagain"
+CONTESTANTS="C libllsock llsockrun lua5.4 luasocket luaposix python3"
+# the llsocket column the other columns are compared with
+BASELINE=llsockrun
+UNSUPPORTED=77
+LIMIT=60 # seconds any one run may take
+
+if [ ! -f "$builddir/lualib/.libs/llsocket.so" ]; then
+  echo "run.sh: run me from the build directory, after make" >&2
+  exit 1
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/llsock-bench.XXXXXX") || exit 1
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+results=$tmp/results
+: >"$results"
+llsock_failed=0
+
+# Only the contestants' own variables, so a user's Lua setup changes nothing.
+unset LUA_INIT LUA_INIT_5_3 LUA_INIT_5_4 LUA_PATH_5_3 LUA_PATH_5_4 \
+  LUA_CPATH_5_3 LUA_CPATH_5_4
+LUA_PATH="$bench/?.lua;;"
+LUA_CPATH="$builddir/lualib/.libs/?.so;;"
+PYTHONHASHSEED=0
+PYTHONDONTWRITEBYTECODE=1
+export LUA_PATH LUA_CPATH PYTHONHASHSEED PYTHONDONTWRITEBYTECODE
+
+# ---- the contestants ---------------------------------------------------------
+
+libllsock_a=$builddir/libllsock/.libs/libllsock.a
+[ -f "$libllsock_a" ] || libllsock_a=$builddir/libllsock/.libs/libllsock-core.a
+# shellcheck disable=SC2086 # CC and CFLAGS are words on purpose
+if ! $CC ${CFLAGS:--O2} -I"$top_srcdir/libllsock" -o "$tmp/c-bench" \
+    "$bench/c-bench.c" "$libllsock_a"; then
+  echo "run.sh: cannot build the C benchmark" >&2
+  exit 1
+fi
+
+# The real interpreter, not a wrapper script (pyenv's shims are), so
+# that valgrind measures Python itself.
+python=$("$PYTHON" -c 'import sys; print(sys.executable)' 2>/dev/null)
+
+# Prints the command line of a contestant, or nothing when it is missing.
+detect() {
+  case $1 in
+  C) echo "$tmp/c-bench raw" ;;
+  libllsock) echo "$tmp/c-bench llsock" ;;
+  llsockrun)
+    [ -x "$builddir/host/llsockrun" ] &&
+      echo "$builddir/host/llsockrun $bench/llsocket-bench.lua" ;;
+  lua5.4)
+    command -v lua5.4 >/dev/null &&
+      echo "lua5.4 $bench/llsocket-bench.lua" ;;
+  luasocket)
+    lua5.4 -e 'require "socket"; require "socket.unix"' 2>/dev/null &&
+      echo "lua5.4 $bench/luasocket-bench.lua" ;;
+  luaposix)
+    lua5.3 -e 'require "posix.sys.socket"' 2>/dev/null &&
+      echo "lua5.3 $bench/luaposix-bench.lua" ;;
+  python3)
+    [ -n "$python" ] && echo "$python $bench/pysocket-bench.py" ;;
+  esac
+}
+
+for contestant in $CONTESTANTS; do
+  detect "$contestant" >"$tmp/command.$contestant"
+done
+command_of() { cat "$tmp/command.$1"; }
+
+# Failures of llsock's own contestants fail make bench; the peers' do not.
+is_llsock() {
+  case $1 in libllsock | llsockrun | lua5.4) return 0 ;; esac
+  return 1
+}
+
+# run CONTESTANT OP ITERATIONS ROUNDS [PREFIX...]: the contestant's output,
+# status 0; UNSUPPORTED when its library lacks OP; 1 when it failed.
+run() {
+  run_who=$1 run_op=$2 run_iterations=$3 run_rounds=$4
+  shift 4
+  # shellcheck disable=SC2046 # the command is words on purpose
+  timeout "$LIMIT" "$@" $(command_of "$run_who") "$run_op" \
+    "$run_iterations" "$run_rounds" "$tmp/$run_who.$run_op.sock" \
+    2>"$tmp/stderr"
+  run_status=$?
+  [ $run_status -eq 0 ] || [ $run_status -eq $UNSUPPORTED ] || {
+    echo "run.sh: $run_who $run_op failed (status $run_status):" >&2
+    sed 's/^/  /' "$tmp/stderr" >&2
+    is_llsock "$run_who" && llsock_failed=1
+    run_status=1
+  }
+  return $run_status
+}
+
+record() { echo "$1 $2 $3 $4" >>"$results"; }
+
+# ---- measurements ------------------------------------------------------------
+
+echo "llsock benchmarks: $(date '+%Y-%m-%d %H:%M %Z'), $(uname -sm)," \
+  "$(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo |
+    head -n 1)"
+
+for contestant in $CONTESTANTS; do
+  [ -n "$(command_of "$contestant")" ] ||
+    echo "  $contestant: not available, its column is n/a"
+done
+
+# Time first, alone, so no callgrind run competes for the CPU.  The runs
+# of the contestants take turns, so a burst of load elsewhere on the
+# machine spoils one run of several contestants rather than all the runs
+# of one.
+echo "timing: median of $RUNS runs of $ITERATIONS ops ..."
+for op in $OPS; do
+  rm -f "$tmp"/times.*
+  runs_done=0
+  while [ $runs_done -lt $RUNS ]; do
+    runs_done=$((runs_done + 1))
+    for contestant in $CONTESTANTS; do
+      [ -n "$(command_of "$contestant")" ] || continue
+      run "$contestant" "$op" "$ITERATIONS" 1 >>"$tmp/times.$contestant"
+    done
+  done
+  for contestant in $CONTESTANTS; do
+    # a contestant that failed or lacks the op has fewer than RUNS times
+    [ -f "$tmp/times.$contestant" ] || continue
+    [ "$(wc -l <"$tmp/times.$contestant")" -eq $RUNS ] || continue
+    record "$op" "$contestant" ns "$(sort -n "$tmp/times.$contestant" |
+      awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+  done
+done
+
+if [ "${BENCH_NO_VALGRIND:-}" = 1 ] || ! command -v valgrind >/dev/null; then
+  echo "instruction counts: skipped (valgrind not run), rows are n/a"
+else
+  echo "instruction counts: callgrind at $SHORT and $LONG ops ..."
+  for op in $OPS; do
+    for contestant in $CONTESTANTS; do
+      [ -n "$(command_of "$contestant")" ] || continue
+      ok=1
+      for n in $SHORT $LONG; do
+        run "$contestant" "$op" "$n" 0 valgrind -q --tool=callgrind \
+          --callgrind-out-file="$tmp/callgrind.$n" >/dev/null || { ok=0; break; }
+      done
+      [ $ok = 1 ] || continue
+      short=$(sed -n 's/^summary: //p' "$tmp/callgrind.$SHORT")
+      long=$(sed -n 's/^summary: //p' "$tmp/callgrind.$LONG")
+      record "$op" "$contestant" instr \
+        "$(( (long - short + (LONG - SHORT) / 2) / (LONG - SHORT) ))"
+    done
+  done
+fi
+
+# ---- the table ---------------------------------------------------------------
+
+[ -n "$(command_of "$BASELINE")" ] || BASELINE=lua5.4
+echo
+awk -v contestants="$CONTESTANTS" -v ops="$OPS" -v baseline="$BASELINE" \
+  -f "$bench/table.awk" "$results"
+
+if [ $llsock_failed = 1 ]; then
+  echo "run.sh: llsock's own contestants failed (see above)" >&2
+  exit 1
+fi
+exit 0

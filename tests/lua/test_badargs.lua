@@ -1,0 +1,269 @@
+-- Misuse raises a Lua error naming the bad argument ("bad argument #N"),
+-- for every function; nothing is returned, nothing leaks.
+local T = require "testlib"
+local llsocket = T.llsocket
+local inet, unix, opt, addr = llsocket.inet, llsocket.unix, llsocket.opt,
+                              llsocket.addr
+
+local BOOLEAN_OPTIONS = {
+  "cloexec", "nonblock", "nodelay", "reuseaddr", "broadcast", "debug",
+  "keepalive", "oobinline", "timestamp",
+}
+local SIZE_OPTIONS = { "rcvbuf", "rcvlowat", "sndbuf", "sndlowat" }
+local TIME_OPTIONS = { "rcvtimeo", "sndtimeo" }
+
+-- Values that are not fds.  2^31 and 2^32+1000 would name a real (or the
+-- wrong) fd if narrowed to int without a range check.
+local BAD_FDS = {
+  { "x", "string fd" },
+  { 1.5, "float fd 1.5" },
+  { -1, "negative fd" },
+  { math.tointeger(2 ^ 31), "fd 2^31" },
+  { math.tointeger(2 ^ 32 + 1000), "fd 2^32+1000" },
+  { {}, "table fd" },
+  { true, "boolean fd" },
+  { nil, "missing fd" },
+}
+
+-- Every function taking an fd first, with valid arguments after it.
+local function fd_functions()
+  local list = {
+    { "sockname", llsocket.sockname },
+    { "peername", llsocket.peername },
+    { "atmark", llsocket.atmark },
+    { "type", llsocket.type },
+    { "error", llsocket.error },
+    { "shutdown", llsocket.shutdown, opt.SHUT_RDWR },
+    { "close", llsocket.close },
+    { "close how", llsocket.close, opt.SHUT_RDWR },
+    { "listen", llsocket.listen },
+    { "accept", llsocket.accept },
+    { "acceptInherits", llsocket.acceptInherits },
+    { "recv", llsocket.recv },
+    { "recvfrom", llsocket.recvfrom },
+    { "send", llsocket.send, "x" },
+    { "sendto", llsocket.sendto, "x" },
+  }
+  for _, name in ipairs(BOOLEAN_OPTIONS) do
+    list[#list + 1] = { "opt." .. name, opt[name] }
+    list[#list + 1] = { "opt." .. name .. " set", opt[name], true }
+  end
+  for _, name in ipairs(SIZE_OPTIONS) do
+    list[#list + 1] = { "opt." .. name, opt[name] }
+    list[#list + 1] = { "opt." .. name .. " set", opt[name], 4096 }
+  end
+  for _, name in ipairs(TIME_OPTIONS) do
+    list[#list + 1] = { "opt." .. name, opt[name] }
+    list[#list + 1] = { "opt." .. name .. " set", opt[name], 1 }
+  end
+  return list
+end
+
+T.case("every fd-taking function rejects non-fds as argument #1", function()
+  local n = 0
+  for _, f in ipairs(fd_functions()) do
+    local name, fn, extra = f[1], f[2], f[3]
+    T.type(fn, "function", name)
+    for _, bad in ipairs(BAD_FDS) do
+      if extra == nil then
+        T.argerror(1, name .. " with " .. bad[2], fn, bad[1])
+      else
+        T.argerror(1, name .. " with " .. bad[2], fn, bad[1], extra)
+      end
+      n = n + 1
+    end
+  end
+  T.truthy(n >= 8 * 45, "all combinations ran")
+end)
+
+T.case("the message has luaL_argerror's shape and names the function",
+       function()
+  local ok, msg = pcall(function()
+    local r = llsocket.recv("x")
+    return r
+  end)
+  T.eq(ok, false, "raised")
+  T.match(msg, "bad argument #1 to 'recv' %(number expected, got string%)",
+          "message")
+  ok, msg = pcall(function()
+    local r = llsocket.opt.nodelay(0, "yes")
+    return r
+  end)
+  T.eq(ok, false, "raised")
+  T.match(msg, "bad argument #2 to 'nodelay' %(boolean expected, got string%)",
+          "message")
+end)
+
+T.case("inet.bind and inet.connect check host, port, socktype, flags", function()
+  local S = opt.SOCK_STREAM
+  for _, f in ipairs({ { "inet.bind", inet.bind }, { "inet.connect", inet.connect } }) do
+    local name, fn = f[1], f[2]
+    T.argerror(1, name .. " table host", fn, {}, 0, S)
+    T.argerror(1, name .. " boolean host", fn, true, 0, S)
+    T.argerror(2, name .. " table port", fn, "127.0.0.1", {}, S)
+    T.argerror(2, name .. " float port", fn, "127.0.0.1", 1.5, S)
+    T.argerror(2, name .. " negative port", fn, "127.0.0.1", -1, S)
+    T.argerror(2, name .. " port 65536", fn, "127.0.0.1", 65536, S)
+    T.argerror(2, name .. " boolean port", fn, "127.0.0.1", true, S)
+    T.argerror(3, name .. " missing socktype", fn, "127.0.0.1", 0)
+    T.argerror(3, name .. " nil socktype", fn, "127.0.0.1", 0, nil, false)
+    T.argerror(3, name .. " string socktype", fn, "127.0.0.1", 0, "stream")
+    T.argerror(3, name .. " float socktype", fn, "127.0.0.1", 0, 1.5)
+    T.argerror(3, name .. " table socktype", fn, "127.0.0.1", 0, {})
+    T.argerror(4, name .. " nonblock \"yes\"", fn, "127.0.0.1", 0, S, "yes")
+    T.argerror(4, name .. " nonblock 1", fn, "127.0.0.1", 0, S, 1)
+    T.argerror(4, name .. " nonblock table", fn, "127.0.0.1", 0, S, {})
+    T.argerror(5, name .. " reuseaddr \"yes\"", fn, "127.0.0.1", 0, S, false, "yes")
+    T.argerror(5, name .. " reuseaddr 0", fn, "127.0.0.1", 0, S, true, 0)
+  end
+end)
+
+T.case("unix.bind and unix.connect check path, socktype, nonblock", function(t)
+  local path = t:tmpdir() .. "/never"
+  local S = opt.SOCK_STREAM
+  for _, f in ipairs({ { "unix.bind", unix.bind }, { "unix.connect", unix.connect } }) do
+    local name, fn = f[1], f[2]
+    T.argerror(1, name .. " table path", fn, {}, S)
+    T.argerror(1, name .. " nil path", fn, nil, S)
+    T.argerror(1, name .. " boolean path", fn, true, S)
+    T.argerror(2, name .. " missing socktype", fn, path)
+    T.argerror(2, name .. " string socktype", fn, path, "stream")
+    T.argerror(2, name .. " float socktype", fn, path, 1.5)
+    T.argerror(3, name .. " nonblock \"yes\"", fn, path, S, "yes")
+    T.argerror(3, name .. " nonblock 1", fn, path, S, 1)
+  end
+end)
+
+T.case("shutdown, close, listen check how and backlog", function(t)
+  local fd = t:own("bind", inet.bind("127.0.0.1", 0, opt.SOCK_STREAM))
+  T.argerror(2, "shutdown missing how", llsocket.shutdown, fd)
+  T.argerror(2, "shutdown how 99", llsocket.shutdown, fd, 99)
+  T.argerror(2, "shutdown how -1", llsocket.shutdown, fd, -1)
+  T.argerror(2, "shutdown how \"x\"", llsocket.shutdown, fd, "x")
+  T.argerror(2, "shutdown how 1.5", llsocket.shutdown, fd, 1.5)
+  T.argerror(2, "close how 99", llsocket.close, fd, 99)
+  T.argerror(2, "close how \"x\"", llsocket.close, fd, "x")
+  T.argerror(2, "close how {}", llsocket.close, fd, {})
+  T.argerror(2, "listen backlog -1", llsocket.listen, fd, -1)
+  T.argerror(2, "listen backlog 2^31", llsocket.listen, fd,
+             math.tointeger(2 ^ 31))
+  T.argerror(2, "listen backlog \"x\"", llsocket.listen, fd, "x")
+  T.argerror(2, "listen backlog 1.5", llsocket.listen, fd, 1.5)
+  T.argerror(2, "listen backlog {}", llsocket.listen, fd, {})
+  -- The fd survived all of that: it is still open and not listening.
+  T.eq(llsocket.type(fd), opt.SOCK_STREAM, "fd still open")
+  T.fails("ENOTCONN", "still unconnected", llsocket.peername(fd))
+end)
+
+T.case("recv and recvfrom check len and every flag", function(t)
+  local fd = t:own("bind", inet.bind("127.0.0.1", 0, opt.SOCK_DGRAM, true))
+  for _, f in ipairs({ { "recv", llsocket.recv }, { "recvfrom", llsocket.recvfrom } }) do
+    local name, fn = f[1], f[2]
+    T.argerror(2, name .. " len 0", fn, fd, 0)
+    T.argerror(2, name .. " len -1", fn, fd, -1)
+    T.argerror(2, name .. " len 2^40", fn, fd, math.tointeger(2 ^ 40))
+    T.argerror(2, name .. " len 16777217", fn, fd, 16777217)
+    T.argerror(2, name .. " len 1.5", fn, fd, 1.5)
+    T.argerror(2, name .. " len \"x\"", fn, fd, "x")
+    T.argerror(2, name .. " len {}", fn, fd, {})
+    T.argerror(3, name .. " flag \"x\"", fn, fd, 10, "x")
+    T.argerror(3, name .. " flag 1.5", fn, fd, 10, 1.5)
+    T.argerror(3, name .. " flag {}", fn, fd, 10, {})
+    T.argerror(4, name .. " second flag \"x\"", fn, fd, 10, opt.MSG_PEEK, "x")
+    T.argerror(5, name .. " third flag {}", fn, fd, 10, opt.MSG_PEEK,
+               opt.MSG_DONTWAIT, {})
+  end
+end)
+
+T.case("send and sendto check msg, addr and every flag", function(t)
+  local fd = t:own("bind", inet.bind("127.0.0.1", 0, opt.SOCK_DGRAM, true))
+  T.argerror(2, "send missing msg", llsocket.send, fd)
+  T.argerror(2, "send table msg", llsocket.send, fd, {})
+  T.argerror(2, "send boolean msg", llsocket.send, fd, true)
+  T.argerror(3, "send flag \"x\"", llsocket.send, fd, "x", "x")
+  T.argerror(3, "send flag 1.5", llsocket.send, fd, "x", 1.5)
+  T.argerror(4, "send second flag {}", llsocket.send, fd, "x",
+             opt.MSG_DONTWAIT, {})
+  T.argerror(2, "sendto missing msg", llsocket.sendto, fd)
+  T.argerror(2, "sendto table msg", llsocket.sendto, fd, {})
+  T.argerror(3, "sendto string addr", llsocket.sendto, fd, "x", "127.0.0.1:9")
+  T.argerror(3, "sendto table addr", llsocket.sendto, fd, "x", {})
+  T.argerror(3, "sendto number addr", llsocket.sendto, fd, "x", 9)
+  T.argerror(3, "sendto boolean addr", llsocket.sendto, fd, "x", true)
+  T.argerror(3, "sendto file addr", llsocket.sendto, fd, "x", io.stdout)
+  local peer = addr.inet("127.0.0.1", 9)
+  T.argerror(4, "sendto flag \"x\"", llsocket.sendto, fd, "x", peer, "x")
+  T.argerror(4, "sendto flag 1.5", llsocket.sendto, fd, "x", peer, 1.5)
+  T.argerror(5, "sendto second flag {}", llsocket.sendto, fd, "x", nil,
+             opt.MSG_DONTWAIT, {})
+end)
+
+T.case("option setters check the value's type and range", function(t)
+  local fd = t:own("bind", inet.bind("127.0.0.1", 0, opt.SOCK_STREAM))
+  for _, name in ipairs(BOOLEAN_OPTIONS) do
+    T.argerror(2, name .. " \"yes\"", opt[name], fd, "yes")
+    T.argerror(2, name .. " 1", opt[name], fd, 1)
+    T.argerror(2, name .. " 0", opt[name], fd, 0)
+    T.argerror(2, name .. " {}", opt[name], fd, {})
+  end
+  for _, name in ipairs(SIZE_OPTIONS) do
+    T.argerror(2, name .. " -1", opt[name], fd, -1)
+    T.argerror(2, name .. " 2^31", opt[name], fd, math.tointeger(2 ^ 31))
+    T.argerror(2, name .. " 1.5", opt[name], fd, 1.5)
+    T.argerror(2, name .. " \"x\"", opt[name], fd, "x")
+    T.argerror(2, name .. " true", opt[name], fd, true)
+  end
+  for _, name in ipairs(TIME_OPTIONS) do
+    T.argerror(2, name .. " -1", opt[name], fd, -1)
+    T.argerror(2, name .. " -0.5", opt[name], fd, -0.5)
+    T.argerror(2, name .. " NaN", opt[name], fd, 0 / 0)
+    T.argerror(2, name .. " \"x\"", opt[name], fd, "x")
+    T.argerror(2, name .. " true", opt[name], fd, true)
+  end
+  -- Nothing was changed by the refused calls.
+  T.eq(opt.nonblock(fd), false, "nonblock untouched")
+  T.truthy(opt.rcvtimeo(fd) == 0, "rcvtimeo untouched")
+end)
+
+T.case("addr constructors check their arguments", function()
+  T.argerror(1, "addr.inet table host", addr.inet, {}, 80)
+  T.argerror(1, "addr.inet boolean host", addr.inet, true, 80)
+  T.argerror(2, "addr.inet table port", addr.inet, "127.0.0.1", {})
+  T.argerror(2, "addr.inet port -1", addr.inet, "127.0.0.1", -1)
+  T.argerror(2, "addr.inet port 65536", addr.inet, "127.0.0.1", 65536)
+  T.argerror(2, "addr.inet port 1.5", addr.inet, "127.0.0.1", 1.5)
+  T.argerror(1, "addr.unix table", addr.unix, {})
+  T.argerror(1, "addr.unix nil", addr.unix, nil)
+  T.argerror(1, "addr.unix boolean", addr.unix, true)
+end)
+
+T.case("addr methods refuse anything that is not an llsocket.addr", function()
+  local a = addr.inet("127.0.0.1", 80)
+  local not_addrs = { {}, "127.0.0.1:80", 80, io.stdout, nil }
+  for _, m in ipairs({ "family", "host", "port", "path", "info" }) do
+    local method = a[m]
+    T.type(method, "function", "addr:" .. m)
+    for i = 1, 5 do
+      T.argerror(1, "addr." .. m .. " on " .. type(not_addrs[i]), method,
+                 not_addrs[i])
+    end
+  end
+  T.argerror(2, "info flag \"x\"", a.info, a, "x")
+  T.argerror(2, "info flag 1.5", a.info, a, 1.5)
+  T.argerror(3, "info second flag {}", a.info, a, opt.NI_NUMERICHOST, {})
+  local mt = getmetatable(a)
+  if type(mt) == "table" and type(mt.__tostring) == "function" then
+    T.argerror(1, "__tostring on a table", mt.__tostring, {})
+  end
+end)
+
+T.case("strerror and errname check their argument", function()
+  for _, fn in ipairs({ llsocket.strerror, llsocket.errname }) do
+    T.argerror(1, "string", fn, "x")
+    T.argerror(1, "table", fn, {})
+    T.argerror(1, "nil", fn, nil)
+    T.argerror(1, "float", fn, 1.5)
+  end
+end)
+
+T.done()

@@ -1,0 +1,261 @@
+-- recv, recvfrom, send and sendto: lengths, flags as varargs, EOF, EAGAIN
+-- with again == true, EPIPE instead of SIGPIPE.
+local T = require "testlib"
+local llsocket = T.llsocket
+local inet, unix, opt = llsocket.inet, llsocket.unix, llsocket.opt
+
+-- A bound on send loops: 4096 sends of 64 KiB exceed any socket buffer.
+local MAX_SENDS = 4096
+local CHUNK = string.rep("x", 65536)
+
+T.case("recv reads at most 4096 bytes by default and at most len when given",
+       function(t)
+  local c, s = t:tcppair()
+  local data = string.rep("0123456789", 500)
+  T.eq(llsocket.send(c, data), 5000, "send 5000")
+  local first = llsocket.recv(s)
+  T.eq(#first, 4096, "default length")
+  T.eq(first, data:sub(1, 4096), "first part")
+  T.eq(llsocket.recv(s, 4), data:sub(4097, 4100), "len 4")
+  T.eq(llsocket.recv(s, 16777216), data:sub(4101), "rest with maximal len")
+end)
+
+T.case("binary data with NUL and high bytes round-trips unchanged", function(t)
+  local c, s = t:tcppair()
+  local bytes = {}
+  for i = 0, 255 do bytes[#bytes + 1] = string.char(i) end
+  local data = table.concat(bytes)
+  T.eq(llsocket.send(c, data), 256, "send")
+  T.eq(llsocket.recv(s, 256, opt.MSG_WAITALL), data, "recv")
+end)
+
+T.case("recv returns \"\" at end of stream, repeatedly, with no error", function(t)
+  local c, s = t:tcppair()
+  T.eq(llsocket.send(c, "last"), 4, "send")
+  t:close(c)
+  T.eq(llsocket.recv(s), "last", "pending data first")
+  for i = 1, 3 do
+    local str, err, again = llsocket.recv(s)
+    T.eq(str, "", "EOF " .. i)
+    T.eq(err, nil, "no error at EOF")
+    T.eq(again, nil, "no again at EOF")
+  end
+  local str, from = llsocket.recvfrom(s)
+  T.eq(str, "", "recvfrom at EOF")
+  T.eq(from, nil, "recvfrom at EOF has no addr")
+end)
+
+T.case("non-blocking recv/recvfrom with no data: nil, EAGAIN, true", function(t)
+  local c, s = t:tcppair()
+  T.eq(opt.nonblock(s, true), true, "set nonblock")
+  T.iofails("EAGAIN", true, "recv", llsocket.recv(s))
+  local str, addr, err, again = llsocket.recvfrom(s, 10)
+  T.eq(str, nil, "recvfrom str")
+  T.eq(addr, nil, "recvfrom addr")
+  T.err(err, "EAGAIN", "recvfrom err")
+  T.eq(again, true, "recvfrom again")
+  T.eq(llsocket.send(c, "now"), 3, "send")
+  T.waitfor("data", 5, function() return llsocket.recv(s, 3, opt.MSG_PEEK) end)
+  T.eq(llsocket.recv(s, 10), "now", "recv after data")
+  T.eq(llsocket.errno.EAGAIN, llsocket.errno.EWOULDBLOCK or llsocket.errno.EAGAIN,
+       "EWOULDBLOCK is EAGAIN")
+end)
+
+T.case("MSG_DONTWAIT makes one recv non-blocking on a blocking socket",
+       function(t)
+  local c, s = t:tcppair()
+  T.eq(opt.nonblock(s), false, "blocking")
+  T.iofails("EAGAIN", true, "recv MSG_DONTWAIT",
+            llsocket.recv(s, 10, opt.MSG_DONTWAIT))
+  local str, addr, err, again = llsocket.recvfrom(s, 10, opt.MSG_DONTWAIT)
+  T.eq(str, nil, "recvfrom str")
+  T.eq(addr, nil, "recvfrom addr")
+  T.err(err, "EAGAIN", "recvfrom MSG_DONTWAIT")
+  T.eq(again, true, "again")
+  T.eq(opt.nonblock(s), false, "socket stays blocking")
+  T.eq(llsocket.send(c, "ab", opt.MSG_DONTWAIT), 2, "send MSG_DONTWAIT")
+  T.eq(llsocket.recv(s, 2, opt.MSG_WAITALL), "ab", "recv")
+end)
+
+T.case("MSG_PEEK leaves data queued; several flags are OR-ed", function(t)
+  local c, s = t:tcppair()
+  T.eq(llsocket.send(c, "hello"), 5, "send")
+  T.eq(llsocket.recv(s, 5, opt.MSG_PEEK, opt.MSG_WAITALL), "hello", "peek")
+  T.eq(llsocket.recv(s, 3, opt.MSG_PEEK), "hel", "peek 3")
+  T.eq(llsocket.recv(s, 5, opt.MSG_PEEK, opt.MSG_DONTWAIT), "hello",
+       "peek + dontwait")
+  local str, from = llsocket.recvfrom(s, 5, opt.MSG_PEEK)
+  T.eq(str, "hello", "recvfrom peek")
+  T.eq(from, nil, "no source addr on connected TCP")
+  T.eq(llsocket.recv(s, 5), "hello", "data still there")
+  T.iofails("EAGAIN", true, "now empty",
+            llsocket.recv(s, 5, opt.MSG_PEEK, opt.MSG_DONTWAIT))
+end)
+
+T.case("send with flags varargs (MSG_NOSIGNAL, MSG_DONTWAIT, MSG_MORE)",
+       function(t)
+  local c, s = t:tcppair()
+  T.eq(llsocket.send(c, "a", opt.MSG_NOSIGNAL), 1, "MSG_NOSIGNAL")
+  T.eq(llsocket.send(c, "b", opt.MSG_NOSIGNAL, opt.MSG_DONTWAIT), 1, "two flags")
+  T.eq(llsocket.send(c, "c", opt.MSG_MORE), 1, "MSG_MORE")
+  T.eq(llsocket.send(c, "d"), 1, "flush")
+  T.eq(llsocket.recv(s, 4, opt.MSG_WAITALL), "abcd", "recv all")
+  T.eq(llsocket.send(c, ""), 0, "empty send")
+end)
+
+T.case("out-of-band data: MSG_OOB send, atmark before/after, MSG_OOB recv",
+       function(t)
+  local c, s = t:tcppair()
+  T.eq(llsocket.send(c, "abc"), 3, "send normal")
+  T.eq(llsocket.send(c, "!", opt.MSG_OOB), 1, "send OOB")
+  T.waitfor("urgent data", 5, function()
+    return llsocket.recv(s, 4, opt.MSG_PEEK, opt.MSG_DONTWAIT) == "abc"
+      and llsocket.atmark(s) == false
+  end)
+  T.eq(llsocket.atmark(s), false, "not at mark before reading")
+  T.eq(llsocket.recv(s, 10), "abc", "recv stops at the mark")
+  T.eq(llsocket.atmark(s), true, "at mark")
+  T.eq(llsocket.recv(s, 1, opt.MSG_OOB), "!", "urgent byte")
+end)
+
+T.case("non-blocking send on a full buffer: nil, EAGAIN, true", function(t)
+  local c, s = t:tcppair()
+  opt.sndbuf(c, 4096)
+  opt.rcvbuf(s, 4096)
+  T.eq(opt.nonblock(c, true), true, "nonblock")
+  local sent, err, again, n = 0, nil, nil, 0
+  repeat
+    local bytes
+    bytes, err, again = llsocket.send(c, CHUNK)
+    if bytes then
+      T.truthy(bytes > 0 and bytes <= #CHUNK, "partial send size")
+      sent = sent + bytes
+    end
+    n = n + 1
+  until bytes == nil or n >= MAX_SENDS
+  T.iofails("EAGAIN", true, "send on full buffer", nil, err, again)
+  T.truthy(sent > 0, "something was sent before the buffer filled")
+  -- MSG_DONTWAIT on a blocking socket behaves the same.
+  T.eq(opt.nonblock(c, false), false, "blocking again")
+  T.iofails("EAGAIN", true, "send MSG_DONTWAIT",
+            llsocket.send(c, CHUNK, opt.MSG_DONTWAIT))
+  T.iofails("EAGAIN", true, "sendto MSG_DONTWAIT",
+            llsocket.sendto(c, CHUNK, nil, opt.MSG_DONTWAIT))
+end)
+
+T.case("send after our own SHUT_WR is EPIPE (no SIGPIPE), again false",
+       function(t)
+  local c = t:tcppair()
+  T.nothing("shutdown", llsocket.shutdown(c, opt.SHUT_WR))
+  T.iofails("EPIPE", false, "send", llsocket.send(c, "x"))
+  T.iofails("EPIPE", false, "sendto", llsocket.sendto(c, "x"))
+end)
+
+T.case("TCP send to a closed peer ends in EPIPE (no SIGPIPE), again false",
+       function(t)
+  local c, s = t:tcppair()
+  t:close(s)
+  local bytes, err, again
+  for _ = 1, 100 do
+    bytes, err, again = llsocket.send(c, "are you there?")
+    -- The first send may succeed, the one after the RST is ECONNRESET.
+    if bytes == nil and err ~= llsocket.errno.ECONNRESET then break end
+  end
+  T.iofails("EPIPE", false, "send to a gone peer", bytes, err, again)
+end)
+
+T.case("unix stream send to a closed peer is EPIPE at once", function(t)
+  local dir = t:tmpdir()
+  local path = dir .. "/s"
+  local lfd = t:own("bind", unix.bind(path, opt.SOCK_STREAM))
+  T.nothing("listen", llsocket.listen(lfd))
+  local c = t:own("connect", unix.connect(path, opt.SOCK_STREAM))
+  local s = t:own("accept", llsocket.accept(lfd))
+  t:close(s)
+  T.iofails("EPIPE", false, "send", llsocket.send(c, "x"))
+  T.iofails("EPIPE", false, "send MSG_DONTWAIT", llsocket.send(c, "x",
+                                                               opt.MSG_DONTWAIT))
+end)
+
+T.case("recv on an unconnected TCP socket is ENOTCONN, again false", function(t)
+  local fd = t:own("bind", inet.bind("127.0.0.1", 0, opt.SOCK_STREAM))
+  T.iofails("ENOTCONN", false, "recv", llsocket.recv(fd))
+  local str, addr, err, again = llsocket.recvfrom(fd)
+  T.eq(str, nil, "recvfrom str")
+  T.eq(addr, nil, "recvfrom addr")
+  T.err(err, "ENOTCONN", "recvfrom")
+  T.eq(again, false, "again")
+end)
+
+T.case("UDP: recv truncates to len, MSG_TRUNC never overruns, empty datagrams",
+       function(t)
+  local a, b, aaddr, baddr = t:udppair()
+  T.eq(llsocket.sendto(b, "0123456789", aaddr), 10, "sendto")
+  T.eq(llsocket.recv(a, 4), "0123", "datagram truncated to len")
+  T.eq(llsocket.sendto(b, "abcdefghij", aaddr), 10, "sendto")
+  T.eq(llsocket.recv(a, 3, opt.MSG_TRUNC), "abc", "MSG_TRUNC keeps len bytes")
+  -- MSG_TRUNC makes the kernel report the datagram's real length: neither
+  -- the default-length buffer nor a larger one may be read past.
+  local big = string.rep("b", 60000)
+  T.eq(llsocket.sendto(b, big, aaddr), 60000, "sendto 60000")
+  T.eq(llsocket.recv(a, 10, opt.MSG_TRUNC), big:sub(1, 10), "MSG_TRUNC len 10")
+  T.eq(llsocket.sendto(b, big, aaddr), 60000, "sendto 60000")
+  T.eq(llsocket.recv(a, 5000, opt.MSG_TRUNC), big:sub(1, 5000),
+       "MSG_TRUNC len 5000")
+  T.eq(llsocket.sendto(b, big, aaddr), 60000, "sendto 60000")
+  local tstr, tfrom = llsocket.recvfrom(a, 5000, opt.MSG_TRUNC)
+  T.eq(tstr, big:sub(1, 5000), "recvfrom MSG_TRUNC len 5000")
+  T.truthy(tfrom == baddr, "recvfrom MSG_TRUNC sender")
+  T.eq(llsocket.sendto(b, "", aaddr), 0, "empty datagram")
+  local str, from = llsocket.recvfrom(a)
+  T.eq(str, "", "empty datagram received")
+  T.truthy(from == baddr, "sender of empty datagram")
+  T.eq(llsocket.sendto(b, "flags", aaddr, opt.MSG_DONTWAIT, opt.MSG_NOSIGNAL), 5,
+       "sendto with addr and flags")
+  str, from = llsocket.recvfrom(a, 16, opt.MSG_PEEK)
+  T.eq(str, "flags", "peeked")
+  T.truthy(from == baddr, "peeked sender")
+  str, from = llsocket.recvfrom(a, 16, opt.MSG_DONTWAIT)
+  T.eq(str, "flags", "received")
+  T.truthy(from == baddr, "sender")
+  T.eq(opt.nonblock(a), false, "blocking")
+  local s2, a2, e2, g2 = llsocket.recvfrom(a, 16, opt.MSG_DONTWAIT)
+  T.eq(s2, nil, "no datagram")
+  T.eq(a2, nil, "no addr")
+  T.err(e2, "EAGAIN", "empty queue")
+  T.eq(g2, true, "again")
+end)
+
+T.case("a large message (1 MiB) crosses a connection intact", function(t)
+  local c, s = t:tcppair()
+  local pattern = "llsocket-"
+  local data = string.rep(pattern, 1048576 // #pattern)
+  local off, n = 1, 0
+  local got = {}
+  T.eq(opt.nonblock(c, true), true, "nonblock sender")
+  T.eq(opt.nonblock(s, true), true, "nonblock receiver")
+  local received = 0
+  while (off <= #data or received < #data) and n < 100000 do
+    n = n + 1
+    if off <= #data then
+      local bytes, err = llsocket.send(c, data:sub(off, off + 65535))
+      if bytes then
+        off = off + bytes
+      else
+        T.err(err, "EAGAIN", "send")
+      end
+    end
+    local str, err, again = llsocket.recv(s, 65536)
+    if str then
+      T.truthy(#str > 0, "no EOF mid-stream")
+      got[#got + 1] = str
+      received = received + #str
+    else
+      T.iofails("EAGAIN", true, "recv", str, err, again)
+    end
+  end
+  T.eq(received, #data, "bytes received")
+  T.truthy(table.concat(got) == data, "data intact")
+end)
+
+T.done()

@@ -1,0 +1,330 @@
+-- Shared helpers for the llsocket Lua tests: named cases, exact assertions,
+-- fd bookkeeping (a case that leaks an fd fails) and loopback fixtures.
+local llsocket = require "llsocket"
+
+local opt = llsocket.opt
+local T = { llsocket = llsocket }
+
+-- Highest fd probed when counting open fds; the tests never hold more.
+local FD_PROBE_LIMIT = 1023
+
+local function describe(v)
+  if type(v) == "string" then
+    return string.format("%q", v)
+  end
+  return tostring(v)
+end
+T.describe = describe
+
+-- A readable error number: "ECONNREFUSED (111)".
+local function errdesc(e)
+  if math.type(e) == "integer" then
+    local ok, name = pcall(llsocket.errname, e)
+    if ok and name then
+      return string.format("%s (%d)", name, e)
+    end
+  end
+  return describe(e)
+end
+T.errdesc = errdesc
+
+local function fail(level, fmt, ...)
+  error(string.format(fmt, ...), level + 1)
+end
+
+function T.eq(got, want, what)
+  if got ~= want or math.type(got) ~= math.type(want) then
+    fail(2, "%s: expected %s (%s), got %s (%s)", what or "value",
+         describe(want), math.type(want) or type(want),
+         describe(got), math.type(got) or type(got))
+  end
+  return got
+end
+
+function T.truthy(v, what)
+  if not v then
+    fail(2, "%s: expected a true value, got %s", what or "value", describe(v))
+  end
+  return v
+end
+
+function T.type(v, want, what)
+  local got = math.type(v) or type(v)
+  if got ~= want and type(v) ~= want then
+    fail(2, "%s: expected a %s, got %s (%s)", what or "value", want,
+         got, describe(v))
+  end
+  return v
+end
+
+function T.match(s, pattern, what)
+  if type(s) ~= "string" or not s:find(pattern) then
+    fail(2, "%s: %s does not match %q", what or "value", describe(s), pattern)
+  end
+  return s
+end
+
+-- The number of values a call returned: nothing is not the same as nil.
+function T.count(...)
+  return select("#", ...)
+end
+
+function T.nothing(what, ...)
+  local n = select("#", ...)
+  if n ~= 0 then
+    fail(2, "%s: expected no return value, got %d: %s, %s", what, n,
+         errdesc((...)), describe(select(2, ...)))
+  end
+end
+
+-- Asserts an error number by name: T.err(err, "ECONNREFUSED", "connect").
+function T.err(got, name, what)
+  local want = llsocket.errno[name]
+  if want == nil then
+    fail(2, "%s: llsocket.errno.%s is missing", what or "err", name)
+  end
+  if got ~= want or math.type(got) ~= "integer" then
+    fail(2, "%s: expected error %s, got %s", what or "err", errdesc(want),
+         errdesc(got))
+  end
+  return got
+end
+
+-- Asserts the failure shape "nil, err" of a non-I/O call.
+function T.fails(name, what, v, e, ...)
+  if v ~= nil then
+    fail(2, "%s: expected nil, %s; got %s, %s", what, name, describe(v),
+         errdesc(e))
+  end
+  T.err(e, name, what)
+  if select("#", ...) > 0 and (...) ~= nil then
+    fail(2, "%s: unexpected third value %s", what, describe((...)))
+  end
+end
+
+-- Asserts the failure shape "nil, err, again" of an I/O call.
+function T.iofails(name, again, what, v, e, a)
+  if v ~= nil then
+    fail(2, "%s: expected nil, %s, %s; got %s", what, name, tostring(again),
+         describe(v))
+  end
+  T.err(e, name, what)
+  if a ~= again then
+    fail(2, "%s: expected again == %s, got %s", what, tostring(again),
+         describe(a))
+  end
+end
+
+-- Unwraps "value | nil, err": a failure raises with the error's name.
+function T.ok(what, v, e, ...)
+  if v == nil then
+    fail(2, "%s failed: %s", what, errdesc(e))
+  end
+  return v, e, ...
+end
+
+-- Asserts that fn(...) raises a Lua error naming argument #argn.
+function T.argerror(argn, what, fn, ...)
+  local ok, msg = pcall(fn, ...)
+  if ok then
+    fail(2, "%s: expected a Lua error for argument #%d, got success (%s)",
+         what, argn, describe(msg))
+  end
+  msg = tostring(msg)
+  if not msg:find("bad argument #" .. argn .. " ", 1, true) then
+    fail(2, "%s: error does not name argument #%d: %s", what, argn, msg)
+  end
+  return msg
+end
+
+-- The set of open fds in this process, probed with fcntl via opt.cloexec.
+function T.openfds()
+  local set, n = {}, 0
+  for fd = 0, FD_PROBE_LIMIT do
+    if opt.cloexec(fd) ~= nil then
+      set[fd] = true
+      n = n + 1
+    end
+  end
+  return set, n
+end
+
+local function fddiff(before, after)
+  local leaked, lost = {}, {}
+  for fd in pairs(after) do
+    if not before[fd] then leaked[#leaked + 1] = fd end
+  end
+  for fd in pairs(before) do
+    if not after[fd] then lost[#lost + 1] = fd end
+  end
+  table.sort(leaked)
+  table.sort(lost)
+  return leaked, lost
+end
+
+-- Per-case context: fds created through t:own() are closed when the case
+-- ends, so a failing case does not make the following cases fail too.
+local Case = {}
+Case.__index = Case
+
+function Case:own(what, fd, e)
+  if math.type(fd) ~= "integer" then
+    fail(2, "%s: expected an fd, got %s, %s", what, describe(fd), errdesc(e))
+  end
+  self.fds[fd] = true
+  return fd
+end
+
+-- Closes an owned fd and asserts close returned nothing.
+function Case:close(fd, how)
+  self.fds[fd] = nil
+  if how == nil then
+    T.nothing("close(" .. fd .. ")", llsocket.close(fd))
+  else
+    T.nothing("close(" .. fd .. ", " .. how .. ")", llsocket.close(fd, how))
+  end
+end
+
+-- The test closes fd itself (to check what close returns).
+function Case:forget(fd)
+  self.fds[fd] = nil
+end
+
+function Case:cleanup()
+  for fd in pairs(self.fds) do
+    llsocket.close(fd)
+  end
+  self.fds = {}
+  for i = #self.dirs, 1, -1 do
+    T.rmdir(self.dirs[i])
+  end
+  self.dirs = {}
+end
+
+-- A fresh temporary directory removed when the case ends.
+function Case:tmpdir()
+  local dir = T.mkdtemp()
+  self.dirs[#self.dirs + 1] = dir
+  return dir
+end
+
+-- A TCP (or other socktype) listener on host (default 127.0.0.1), port 0.
+function Case:listener(host, socktype)
+  host = host or "127.0.0.1"
+  local fd = self:own("bind " .. host,
+                      llsocket.inet.bind(host, 0, socktype or opt.SOCK_STREAM,
+                                         false, true))
+  T.nothing("listen", llsocket.listen(fd))
+  local addr = T.ok("sockname", llsocket.sockname(fd))
+  return fd, addr:port(), addr
+end
+
+-- A connected TCP pair over loopback: client fd, accepted fd.
+function Case:tcppair(host)
+  local lfd, port = self:listener(host)
+  local cfd = self:own("connect",
+                       llsocket.inet.connect(host or "127.0.0.1", port,
+                                             opt.SOCK_STREAM))
+  local sfd = self:own("accept", llsocket.accept(lfd))
+  self:close(lfd)
+  return cfd, sfd
+end
+
+-- Two UDP sockets bound to loopback ephemeral ports, with their addresses.
+function Case:udppair(host)
+  host = host or "127.0.0.1"
+  local a = self:own("bind udp a", llsocket.inet.bind(host, 0, opt.SOCK_DGRAM))
+  local b = self:own("bind udp b", llsocket.inet.bind(host, 0, opt.SOCK_DGRAM))
+  return a, b, T.ok("sockname a", llsocket.sockname(a)),
+         T.ok("sockname b", llsocket.sockname(b))
+end
+
+-- A skipped case raises this value.
+local SKIP = setmetatable({}, { __tostring = function() return "skip" end })
+
+function Case:skip(why)
+  self.skipped = why
+  error(SKIP, 0)
+end
+
+function T.mkdtemp()
+  local p = assert(io.popen("mktemp -d /tmp/llsocket-test.XXXXXX", "r"))
+  local dir = p:read("l")
+  p:close()
+  if not dir or not dir:match("^/tmp/llsocket%-test%.[%w]+$") then
+    error("mktemp -d failed: " .. describe(dir), 2)
+  end
+  return dir
+end
+
+function T.rmdir(dir)
+  -- Only ever remove what mkdtemp made.
+  assert(dir:match("^/tmp/llsocket%-test%.[%w]+$"), dir)
+  os.execute("rm -rf '" .. dir .. "'")
+end
+
+-- Spin until pred() is true, for at most `seconds` of wall clock.
+function T.waitfor(what, seconds, pred)
+  local deadline = os.time() + seconds
+  local spins = 0
+  repeat
+    if pred() then return end
+    spins = spins + 1
+  until spins > 100000000 or os.time() > deadline
+  fail(2, "%s: still not done after %d seconds", what, seconds)
+end
+
+local results = { passed = 0, failed = 0, skipped = 0, failures = {} }
+local file_fds = T.openfds()
+
+-- Runs one named case; the one-line name says what the case proves.
+function T.case(name, fn)
+  local before = T.openfds()
+  local ctx = setmetatable({ fds = {}, dirs = {} }, Case)
+  local ok, err = xpcall(fn, function(e)
+    if e == SKIP then return e end
+    return debug.traceback(tostring(e), 2)
+  end, ctx)
+  ctx:cleanup()
+  if ok then
+    local leaked, lost = fddiff(before, (T.openfds()))
+    if #leaked > 0 or #lost > 0 then
+      ok, err = false, string.format("fd leak: opened %s, closed %s",
+                                     table.concat(leaked, ","),
+                                     table.concat(lost, ","))
+    end
+  end
+  if ok then
+    results.passed = results.passed + 1
+    print("ok - " .. name)
+  elseif err == SKIP then
+    results.skipped = results.skipped + 1
+    print("skip - " .. name .. ": " .. tostring(ctx.skipped))
+  else
+    results.failed = results.failed + 1
+    results.failures[#results.failures + 1] = name
+    print("not ok - " .. name .. "\n" .. tostring(err))
+  end
+end
+
+-- Ends the file: fails (non-zero exit) if a case failed or the file leaked.
+function T.done()
+  collectgarbage()
+  local leaked, lost = fddiff(file_fds, (T.openfds()))
+  if #leaked > 0 or #lost > 0 then
+    results.failed = results.failed + 1
+    results.failures[#results.failures + 1] =
+      "file fd check: opened " .. table.concat(leaked, ",") ..
+      " closed " .. table.concat(lost, ",")
+  end
+  print(string.format("# %d passed, %d failed, %d skipped", results.passed,
+                      results.failed, results.skipped))
+  if results.failed > 0 then
+    error("failed: " .. table.concat(results.failures, "; "), 0)
+  end
+  if results.passed == 0 and results.skipped > 0 then
+    os.exit(77)
+  end
+end
+
+return T
