@@ -201,6 +201,19 @@ int llsock_addr_equal(const llsock_addr *a, const llsock_addr *b) {
   return a->len == b->len && memcmp(&a->u, &b->u, a->len) == 0;
 }
 
+int llsock_getaddrinfo(const char *host, const char *port,
+                       const struct addrinfo *hints, struct addrinfo **res) {
+  int rc;
+
+  if (res == NULL)
+    return -EINVAL;
+  rc = llsock__check_port(port);
+  if (rc < 0)
+    return rc;
+  rc = getaddrinfo(host, port, hints, res);
+  return llsock__eai(rc, errno);
+}
+
 int llsock_addr_nameinfo(const llsock_addr *addr, char *host, size_t hostlen,
                          char *serv, size_t servlen, int flags) {
   int rc;

@@ -22,6 +22,7 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <netdb.h>
 #include <netinet/in.h>
 
 #ifdef __cplusplus
@@ -133,6 +134,14 @@ int llsock_addr_equal(const llsock_addr *a, const llsock_addr *b);
  */
 int llsock_addr_nameinfo(const llsock_addr *addr, char *host, size_t hostlen,
                          char *serv, size_t servlen, int flags);
+
+/*
+ * getaddrinfo(3) with its failure as an llsock code.  host or port may be
+ * NULL (not both); a numeric port must be 0..65535.  Free *res with
+ * freeaddrinfo(3).
+ */
+int llsock_getaddrinfo(const char *host, const char *port,
+                       const struct addrinfo *hints, struct addrinfo **res);
 
 /* ---- sockets ----------------------------------------------------------- */
 
@@ -257,8 +266,42 @@ int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
  */
 ssize_t llsock_sendfile(int fd, int file_fd, off_t *offset, size_t len);
 
+/*
+ * Decoders for received ancillary data.  Each returns 0 when cmsg is of its
+ * kind and complete, else -EINVAL.
+ *   pktinfo:   IP_PKTINFO or IPV6_PKTINFO: arrival interface and the
+ *              datagram's destination address (port 0)
+ *   timestamp: SCM_TIMESTAMP or SCM_TIMESTAMPNS, in seconds
+ *   cred:      SCM_CREDENTIALS (Linux)
+ */
+int llsock_cmsg_pktinfo(const struct cmsghdr *cmsg, int *ifindex,
+                        llsock_addr *dst);
+int llsock_cmsg_timestamp(const struct cmsghdr *cmsg, double *sec);
+int llsock_cmsg_cred(const struct cmsghdr *cmsg, pid_t *pid, uid_t *uid,
+                     gid_t *gid);
+
 /* socketpair(2), close-on-exec; flags: LLSOCK_NONBLOCK. */
 int llsock_socketpair(int family, int socktype, int flags, int fds[2]);
+
+/*
+ * Batches: send or receive up to n datagrams in one call (sendmmsg(2) and
+ * recvmmsg(2) where the platform has them, a loop elsewhere).  Each entry's
+ * len gets the bytes of that message; the hygiene of llsock_sendmsg() and
+ * llsock_recvmsg() applies to every message.  Returns the number of
+ * messages done, or an error if none was.  llsock_mmsg has the layout of
+ * Linux's struct mmsghdr, without needing _GNU_SOURCE.
+ */
+typedef struct llsock_mmsg {
+  struct msghdr hdr;
+  unsigned int len;
+} llsock_mmsg;
+
+/* The most messages one batch call takes (Linux's UIO_MAXIOV). */
+#define LLSOCK_MAX_BATCH 1024
+
+int llsock_sendmmsg(int fd, llsock_mmsg *msgs, unsigned int n, int flags);
+/* MSG_WAITFORONE in flags returns as soon as one message has come. */
+int llsock_recvmmsg(int fd, llsock_mmsg *msgs, unsigned int n, int flags);
 
 /* ---- options ----------------------------------------------------------- */
 
@@ -322,6 +365,180 @@ int llsock_opt_get_rcvtimeo(int fd, double *sec);
 int llsock_opt_set_rcvtimeo(int fd, double sec);
 int llsock_opt_get_sndtimeo(int fd, double *sec);
 int llsock_opt_set_sndtimeo(int fd, double sec);
+
+/*
+ * Raw getsockopt/setsockopt for any level and name.  *len is the size of
+ * buf on entry and the bytes the kernel wrote on return.
+ */
+int llsock_opt_get(int fd, int level, int name, void *buf, size_t *len);
+int llsock_opt_set(int fd, int level, int name, const void *buf, size_t len);
+
+/* Flags, read and set as the ones above. */
+/* SO_REUSEPORT */
+int llsock_opt_get_reuseport(int fd);
+int llsock_opt_set_reuseport(int fd, int value);
+/* SO_DONTROUTE */
+int llsock_opt_get_dontroute(int fd);
+int llsock_opt_set_dontroute(int fd, int value);
+/* SO_TIMESTAMPNS */
+int llsock_opt_get_timestampns(int fd);
+int llsock_opt_set_timestampns(int fd, int value);
+/* SO_PASSCRED: SCM_CREDENTIALS come with every message received */
+int llsock_opt_get_passcred(int fd);
+int llsock_opt_set_passcred(int fd, int value);
+/* TCP_CORK (TCP_NOPUSH on BSD) */
+int llsock_opt_get_cork(int fd);
+int llsock_opt_set_cork(int fd, int value);
+/* TCP_FASTOPEN_CONNECT, before connect */
+int llsock_opt_get_fastopen_connect(int fd);
+int llsock_opt_set_fastopen_connect(int fd, int value);
+/* IPV6_V6ONLY, before bind */
+int llsock_opt_get_v6only(int fd);
+int llsock_opt_set_v6only(int fd, int value);
+/* IP_PKTINFO */
+int llsock_opt_get_pktinfo(int fd);
+int llsock_opt_set_pktinfo(int fd, int value);
+/* IPV6_RECVPKTINFO */
+int llsock_opt_get_recvpktinfo(int fd);
+int llsock_opt_set_recvpktinfo(int fd, int value);
+/* IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP, by the socket's family */
+int llsock_opt_get_multicast_loop(int fd);
+int llsock_opt_set_multicast_loop(int fd, int value);
+/* SO_ACCEPTCONN: 1 on a listening socket; read only */
+int llsock_opt_get_acceptconn(int fd);
+
+/* Counts and times; a negative value is -EINVAL. */
+/* TCP_KEEPIDLE (TCP_KEEPALIVE on macOS), seconds */
+int llsock_opt_get_keepidle(int fd);
+int llsock_opt_set_keepidle(int fd, int value);
+/* TCP_KEEPINTVL, seconds */
+int llsock_opt_get_keepintvl(int fd);
+int llsock_opt_set_keepintvl(int fd, int value);
+/* TCP_KEEPCNT, probes */
+int llsock_opt_get_keepcnt(int fd);
+int llsock_opt_set_keepcnt(int fd, int value);
+/* TCP_FASTOPEN: the length of a server's queue of fast-open requests */
+int llsock_opt_get_fastopen(int fd);
+int llsock_opt_set_fastopen(int fd, int value);
+/* TCP_DEFER_ACCEPT, seconds; Linux rounds up to a retransmission step */
+int llsock_opt_get_defer_accept(int fd);
+int llsock_opt_set_defer_accept(int fd, int value);
+/* TCP_USER_TIMEOUT, milliseconds */
+int llsock_opt_get_user_timeout(int fd);
+int llsock_opt_set_user_timeout(int fd, int value);
+
+/* Header fields; the kernel checks the ranges, except IP_TOS's. */
+/* IP_TOS, 0..255 */
+int llsock_opt_get_tos(int fd);
+int llsock_opt_set_tos(int fd, int value);
+/* IPV6_TCLASS, 0..255, -1 for the default */
+int llsock_opt_get_tclass(int fd);
+int llsock_opt_set_tclass(int fd, int value);
+/* IP_TTL, 1..255, -1 for the default */
+int llsock_opt_get_ttl(int fd);
+int llsock_opt_set_ttl(int fd, int value);
+/* IPV6_UNICAST_HOPS, 0..255, -1 for the default */
+int llsock_opt_get_hoplimit(int fd);
+int llsock_opt_set_hoplimit(int fd, int value);
+/* IP_MULTICAST_TTL, 0..255 */
+int llsock_opt_get_multicast_ttl(int fd);
+int llsock_opt_set_multicast_ttl(int fd, int value);
+/* IPV6_MULTICAST_HOPS, 0..255, -1 for the default */
+int llsock_opt_get_multicast_hops(int fd);
+int llsock_opt_set_multicast_hops(int fd, int value);
+
+/*
+ * SO_LINGER: *on is 1 when close lingers up to *sec seconds for unsent
+ * data (0 seconds: close resets the connection).  Setting on with a
+ * negative sec is -EINVAL; sec is ignored when on is 0.
+ */
+int llsock_opt_get_linger(int fd, int *on, int *sec);
+int llsock_opt_set_linger(int fd, int on, int sec);
+
+/*
+ * SO_MARK, any 32-bit value; setting it needs CAP_NET_ADMIN (or, since
+ * Linux 5.17, CAP_NET_RAW), else -EPERM.
+ */
+int llsock_opt_get_mark(int fd, unsigned int *mark);
+int llsock_opt_set_mark(int fd, unsigned int mark);
+
+/*
+ * SO_BINDTODEVICE: the interface name the socket is bound to ("" for
+ * none) into buf, returning its length (-ENOSPC if size cannot hold it and
+ * its NUL).  Setting NULL or "" unbinds; a name too long for an interface
+ * is -ENAMETOOLONG; changing a binding needs CAP_NET_RAW (-EPERM).
+ */
+int llsock_opt_get_bindtodevice(int fd, char *buf, size_t size);
+int llsock_opt_set_bindtodevice(int fd, const char *ifname);
+
+/*
+ * The interface outgoing multicast leaves by (IP_MULTICAST_IF or
+ * IPV6_MULTICAST_IF, by the socket's family).  Set: iface as for
+ * llsock_mcast_join() (NULL or "" for the default).  Get: an IPv4 socket
+ * writes the interface address ("0.0.0.0" when it is the default or was
+ * chosen by name or index), an IPv6 socket the interface index in decimal
+ * ("0" for the default); returns the length, or -ENOSPC.
+ */
+int llsock_opt_get_multicast_if(int fd, char *buf, size_t size);
+int llsock_opt_set_multicast_if(int fd, const char *iface);
+
+/* TCP connection states, with Linux's values. */
+enum {
+  LLSOCK_TCP_ESTABLISHED = 1,
+  LLSOCK_TCP_SYN_SENT,
+  LLSOCK_TCP_SYN_RECV,
+  LLSOCK_TCP_FIN_WAIT1,
+  LLSOCK_TCP_FIN_WAIT2,
+  LLSOCK_TCP_TIME_WAIT,
+  LLSOCK_TCP_CLOSE,
+  LLSOCK_TCP_CLOSE_WAIT,
+  LLSOCK_TCP_LAST_ACK,
+  LLSOCK_TCP_LISTEN,
+  LLSOCK_TCP_CLOSING
+};
+
+/* The basics of TCP_INFO. */
+typedef struct llsock_tcpinfo {
+  int state;                  /* LLSOCK_TCP_* */
+  unsigned int retransmits;   /* timeouts in a row for the oldest segment */
+  unsigned int probes;        /* unanswered window or keepalive probes */
+  unsigned int backoff;       /* exponential backoff of the timer */
+  unsigned int rto_us;        /* retransmission timeout */
+  unsigned int rtt_us;        /* smoothed round-trip time */
+  unsigned int rttvar_us;     /* its mean deviation */
+  unsigned int snd_mss;       /* bytes per segment sent */
+  unsigned int rcv_mss;       /* bytes per segment received, estimated */
+  unsigned int snd_cwnd;      /* congestion window, in segments */
+  unsigned int snd_ssthresh;  /* slow-start threshold, in segments */
+  unsigned int unacked;       /* segments sent and not acknowledged */
+  unsigned int lost;          /* segments thought lost */
+  unsigned int retrans;       /* segments retransmitted and in flight */
+  unsigned int total_retrans; /* segments retransmitted, ever */
+  unsigned int pmtu;          /* path MTU */
+} llsock_tcpinfo;
+
+/* TCP_INFO of a TCP socket, read only; -ENOPROTOOPT where missing. */
+int llsock_opt_get_tcpinfo(int fd, llsock_tcpinfo *info);
+
+/*
+ * Multicast membership, for IPv4 and IPv6 sockets.  group and source are
+ * numeric addresses; iface names the interface by name ("eth0"), by index
+ * in decimal ("2"), by IPv4 address (IPv4 sockets only), or is NULL or ""
+ * for the one the kernel picks.  Uses the protocol-independent MCAST_*
+ * options where the platform has them.
+ */
+int llsock_mcast_join(int fd, const char *group, const char *iface);
+int llsock_mcast_leave(int fd, const char *group, const char *iface);
+/* Source-specific: receive group only from source, or stop doing so. */
+int llsock_mcast_join_source(int fd, const char *group, const char *source,
+                             const char *iface);
+int llsock_mcast_leave_source(int fd, const char *group, const char *source,
+                              const char *iface);
+/* On an any-source membership: ignore source, or stop ignoring it. */
+int llsock_mcast_block_source(int fd, const char *group, const char *source,
+                              const char *iface);
+int llsock_mcast_unblock_source(int fd, const char *group, const char *source,
+                                const char *iface);
 
 #ifdef __cplusplus
 }

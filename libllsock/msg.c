@@ -1,6 +1,8 @@
 #include "llsock-int.h"
 
 #include <string.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef MSG_CMSG_CLOEXEC
@@ -22,8 +24,10 @@ ssize_t llsock_sendmsg(int fd, const struct msghdr *msg, int flags) {
   return n == -1 ? -errno : n;
 }
 
+static size_t cmsg_data_len(const struct cmsghdr *cmsg);
+
 static int rights_count(const struct cmsghdr *cmsg) {
-  return (int)((cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+  return (int)(cmsg_data_len(cmsg) / sizeof(int));
 }
 
 /* Close every fd a truncated message brought, leaving -1 in its slot. */
@@ -121,4 +125,149 @@ ssize_t llsock_recvfds(int fd, void *buf, size_t len, int *fds, size_t *nfds,
   if (msgflags != NULL)
     *msgflags = msg.msg_flags;
   return n;
+}
+
+#if HAVE_SENDMMSG && HAVE_RECVMMSG
+_Static_assert(sizeof(llsock_mmsg) == sizeof(struct mmsghdr) &&
+                   offsetof(llsock_mmsg, len) ==
+                       offsetof(struct mmsghdr, msg_len),
+               "llsock_mmsg must match struct mmsghdr");
+#endif
+
+static int bad_batch(const llsock_mmsg *msgs, unsigned int n) {
+  return (msgs == NULL && n > 0) || n > LLSOCK_MAX_BATCH;
+}
+
+int llsock_sendmmsg(int fd, llsock_mmsg *msgs, unsigned int n, int flags) {
+  int done;
+
+  if (bad_batch(msgs, n))
+    return -EINVAL;
+#if HAVE_SENDMMSG
+  done = sendmmsg(fd, (struct mmsghdr *)msgs, n, flags | MSG_NOSIGNAL);
+  return done == -1 ? -errno : done;
+#else
+  for (done = 0; (unsigned int)done < n; done++) {
+    ssize_t sent = llsock_sendmsg(fd, &msgs[done].hdr, flags);
+    if (sent < 0)
+      return done > 0 ? done : (int)sent;
+    msgs[done].len = (unsigned int)sent;
+  }
+  return done;
+#endif
+}
+
+int llsock_recvmmsg(int fd, llsock_mmsg *msgs, unsigned int n, int flags) {
+  int done;
+
+  if (bad_batch(msgs, n))
+    return -EINVAL;
+#if HAVE_RECVMMSG
+  done = recvmmsg(fd, (struct mmsghdr *)msgs, n, flags | MSG_CMSG_CLOEXEC,
+                  NULL);
+  if (done == -1)
+    return -errno;
+  for (int i = 0; i < done; i++) {
+    msgs[i].hdr.msg_flags &= ~MSG_CMSG_CLOEXEC;
+    if (msgs[i].hdr.msg_flags & MSG_CTRUNC)
+      close_received_fds(&msgs[i].hdr);
+  }
+  return done;
+#else
+  for (done = 0; (unsigned int)done < n; done++) {
+    ssize_t got = llsock_recvmsg(fd, &msgs[done].hdr, flags);
+    if (got < 0)
+      return done > 0 ? done : (int)got;
+    msgs[done].len = (unsigned int)got;
+#ifdef MSG_WAITFORONE
+    if (flags & MSG_WAITFORONE)
+      flags |= MSG_DONTWAIT;
+#endif
+  }
+  return done;
+#endif
+}
+
+static size_t cmsg_data_len(const struct cmsghdr *cmsg) {
+  return cmsg->cmsg_len >= CMSG_LEN(0) ? cmsg->cmsg_len - CMSG_LEN(0) : 0;
+}
+
+int llsock_cmsg_pktinfo(const struct cmsghdr *cmsg, int *ifindex,
+                        llsock_addr *dst) {
+  size_t len;
+
+  if (cmsg == NULL || ifindex == NULL || dst == NULL)
+    return -EINVAL;
+  len = cmsg_data_len(cmsg);
+  memset(dst, 0, sizeof(*dst));
+#ifdef IP_PKTINFO
+  if (cmsg->cmsg_level == IPPROTO_IP && cmsg->cmsg_type == IP_PKTINFO &&
+      len >= sizeof(struct in_pktinfo)) {
+    struct in_pktinfo info;
+    memcpy(&info, CMSG_DATA(cmsg), sizeof(info));
+    *ifindex = info.ipi_ifindex;
+    dst->u.in.sin_family = AF_INET;
+    dst->u.in.sin_addr = info.ipi_addr;
+    dst->len = sizeof(dst->u.in);
+    return 0;
+  }
+#endif
+#ifdef IPV6_PKTINFO
+  if (cmsg->cmsg_level == IPPROTO_IPV6 && cmsg->cmsg_type == IPV6_PKTINFO &&
+      len >= sizeof(struct in6_pktinfo)) {
+    struct in6_pktinfo info;
+    memcpy(&info, CMSG_DATA(cmsg), sizeof(info));
+    *ifindex = (int)info.ipi6_ifindex;
+    dst->u.in6.sin6_family = AF_INET6;
+    dst->u.in6.sin6_addr = info.ipi6_addr;
+    dst->len = sizeof(dst->u.in6);
+    return 0;
+  }
+#endif
+  return -EINVAL;
+}
+
+int llsock_cmsg_timestamp(const struct cmsghdr *cmsg, double *sec) {
+  size_t len;
+
+  if (cmsg == NULL || sec == NULL || cmsg->cmsg_level != SOL_SOCKET)
+    return -EINVAL;
+  len = cmsg_data_len(cmsg);
+  if (cmsg->cmsg_type == SCM_TIMESTAMP && len >= sizeof(struct timeval)) {
+    struct timeval tv;
+    memcpy(&tv, CMSG_DATA(cmsg), sizeof(tv));
+    *sec = (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+    return 0;
+  }
+#ifdef SCM_TIMESTAMPNS
+  if (cmsg->cmsg_type == SCM_TIMESTAMPNS && len >= sizeof(struct timespec)) {
+    struct timespec ts;
+    memcpy(&ts, CMSG_DATA(cmsg), sizeof(ts));
+    *sec = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return 0;
+  }
+#endif
+  return -EINVAL;
+}
+
+int llsock_cmsg_cred(const struct cmsghdr *cmsg, pid_t *pid, uid_t *uid,
+                     gid_t *gid) {
+#ifdef SCM_CREDENTIALS
+  struct ucred cred;
+
+  if (cmsg == NULL || cmsg->cmsg_level != SOL_SOCKET ||
+      cmsg->cmsg_type != SCM_CREDENTIALS || cmsg_data_len(cmsg) < sizeof(cred))
+    return -EINVAL;
+  memcpy(&cred, CMSG_DATA(cmsg), sizeof(cred));
+  if (pid != NULL)
+    *pid = cred.pid;
+  if (uid != NULL)
+    *uid = cred.uid;
+  if (gid != NULL)
+    *gid = cred.gid;
+  return 0;
+#else
+  (void)cmsg, (void)pid, (void)uid, (void)gid;
+  return -EINVAL;
+#endif
 }

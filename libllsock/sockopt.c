@@ -1,8 +1,44 @@
 #include "llsock-int.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
 #include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/time.h>
+
+/* macOS spells TCP_KEEPIDLE TCP_KEEPALIVE, and BSD spells TCP_CORK
+ * TCP_NOPUSH */
+#if !defined(TCP_KEEPIDLE) && defined(TCP_KEEPALIVE) && defined(__APPLE__)
+#define TCP_KEEPIDLE TCP_KEEPALIVE
+#endif
+#if !defined(TCP_CORK) && defined(TCP_NOPUSH)
+#define TCP_CORK TCP_NOPUSH
+#endif
+
+int llsock_opt_get(int fd, int level, int name, void *buf, size_t *len) {
+  socklen_t optlen;
+
+  if (len == NULL || (buf == NULL && *len > 0) || *len > INT_MAX)
+    return -EINVAL;
+  optlen = (socklen_t)*len;
+  if (getsockopt(fd, level, name, buf, &optlen) == -1)
+    return -errno;
+  *len = optlen;
+  return 0;
+}
+
+int llsock_opt_set(int fd, int level, int name, const void *buf,
+                   size_t len) {
+  if ((buf == NULL && len > 0) || len > INT_MAX)
+    return -EINVAL;
+  if (setsockopt(fd, level, name, buf, (socklen_t)len) == -1)
+    return -errno;
+  return 0;
+}
 
 int llsock_opt_getint(int fd, int level, int name) {
   int value = 0;
@@ -10,6 +46,13 @@ int llsock_opt_getint(int fd, int level, int name) {
 
   if (getsockopt(fd, level, name, &value, &len) == -1)
     return -errno;
+  /* some systems answer byte-sized options (the IPv4 multicast TTL and
+   * loop) in one byte, which sits at the wrong end of a big-endian int */
+  if (len == sizeof(unsigned char)) {
+    unsigned char byte;
+    memcpy(&byte, &value, 1);
+    value = byte;
+  }
   return value;
 }
 
@@ -24,8 +67,8 @@ static int get_flag(int fd, int level, int name) {
   return rc < 0 ? rc : rc != 0;
 }
 
-static int set_size(int fd, int level, int name, int bytes) {
-  return bytes < 0 ? -EINVAL : llsock_opt_setint(fd, level, name, bytes);
+static int set_count(int fd, int level, int name, int value) {
+  return value < 0 ? -EINVAL : llsock_opt_setint(fd, level, name, value);
 }
 
 #define FLAG_OPTION(option, level, name)                       \
@@ -36,12 +79,33 @@ static int set_size(int fd, int level, int name, int bytes) {
     return llsock_opt_setint(fd, level, name, on != 0);        \
   }
 
-#define SIZE_OPTION(option, level, name)                       \
+/* sizes, counts and times: never negative */
+#define COUNT_OPTION(option, level, name)                      \
   int llsock_opt_get_##option(int fd) {                        \
     return llsock_opt_getint(fd, level, name);                 \
   }                                                            \
-  int llsock_opt_set_##option(int fd, int bytes) {             \
-    return set_size(fd, level, name, bytes);                   \
+  int llsock_opt_set_##option(int fd, int value) {             \
+    return set_count(fd, level, name, value);                  \
+  }
+
+/* values the kernel range-checks itself */
+#define INT_OPTION(option, level, name)                        \
+  int llsock_opt_get_##option(int fd) {                        \
+    return llsock_opt_getint(fd, level, name);                 \
+  }                                                            \
+  int llsock_opt_set_##option(int fd, int value) {             \
+    return llsock_opt_setint(fd, level, name, value);          \
+  }
+
+/* an option this platform does not have */
+#define MISSING_OPTION(option)                                 \
+  int llsock_opt_get_##option(int fd) {                        \
+    (void)fd;                                                  \
+    return -ENOPROTOOPT;                                       \
+  }                                                            \
+  int llsock_opt_set_##option(int fd, int value) {             \
+    (void)fd, (void)value;                                     \
+    return -ENOPROTOOPT;                                       \
   }
 
 FLAG_OPTION(nodelay, IPPROTO_TCP, TCP_NODELAY)
@@ -51,10 +115,230 @@ FLAG_OPTION(debug, SOL_SOCKET, SO_DEBUG)
 FLAG_OPTION(keepalive, SOL_SOCKET, SO_KEEPALIVE)
 FLAG_OPTION(oobinline, SOL_SOCKET, SO_OOBINLINE)
 FLAG_OPTION(timestamp, SOL_SOCKET, SO_TIMESTAMP)
-SIZE_OPTION(rcvbuf, SOL_SOCKET, SO_RCVBUF)
-SIZE_OPTION(rcvlowat, SOL_SOCKET, SO_RCVLOWAT)
-SIZE_OPTION(sndbuf, SOL_SOCKET, SO_SNDBUF)
-SIZE_OPTION(sndlowat, SOL_SOCKET, SO_SNDLOWAT)
+FLAG_OPTION(dontroute, SOL_SOCKET, SO_DONTROUTE)
+FLAG_OPTION(v6only, IPPROTO_IPV6, IPV6_V6ONLY)
+COUNT_OPTION(rcvbuf, SOL_SOCKET, SO_RCVBUF)
+COUNT_OPTION(rcvlowat, SOL_SOCKET, SO_RCVLOWAT)
+COUNT_OPTION(sndbuf, SOL_SOCKET, SO_SNDBUF)
+COUNT_OPTION(sndlowat, SOL_SOCKET, SO_SNDLOWAT)
+INT_OPTION(ttl, IPPROTO_IP, IP_TTL)
+INT_OPTION(hoplimit, IPPROTO_IPV6, IPV6_UNICAST_HOPS)
+INT_OPTION(multicast_ttl, IPPROTO_IP, IP_MULTICAST_TTL)
+INT_OPTION(multicast_hops, IPPROTO_IPV6, IPV6_MULTICAST_HOPS)
+
+#ifdef SO_REUSEPORT
+FLAG_OPTION(reuseport, SOL_SOCKET, SO_REUSEPORT)
+#else
+MISSING_OPTION(reuseport)
+#endif
+#ifdef SO_TIMESTAMPNS
+FLAG_OPTION(timestampns, SOL_SOCKET, SO_TIMESTAMPNS)
+#else
+MISSING_OPTION(timestampns)
+#endif
+#ifdef SO_PASSCRED
+FLAG_OPTION(passcred, SOL_SOCKET, SO_PASSCRED)
+#else
+MISSING_OPTION(passcred)
+#endif
+#ifdef TCP_CORK
+FLAG_OPTION(cork, IPPROTO_TCP, TCP_CORK)
+#else
+MISSING_OPTION(cork)
+#endif
+#ifdef TCP_FASTOPEN_CONNECT
+FLAG_OPTION(fastopen_connect, IPPROTO_TCP, TCP_FASTOPEN_CONNECT)
+#else
+MISSING_OPTION(fastopen_connect)
+#endif
+#ifdef IP_PKTINFO
+FLAG_OPTION(pktinfo, IPPROTO_IP, IP_PKTINFO)
+#else
+MISSING_OPTION(pktinfo)
+#endif
+#ifdef IPV6_RECVPKTINFO
+FLAG_OPTION(recvpktinfo, IPPROTO_IPV6, IPV6_RECVPKTINFO)
+#else
+MISSING_OPTION(recvpktinfo)
+#endif
+#ifdef TCP_KEEPIDLE
+COUNT_OPTION(keepidle, IPPROTO_TCP, TCP_KEEPIDLE)
+#else
+MISSING_OPTION(keepidle)
+#endif
+#ifdef TCP_KEEPINTVL
+COUNT_OPTION(keepintvl, IPPROTO_TCP, TCP_KEEPINTVL)
+#else
+MISSING_OPTION(keepintvl)
+#endif
+#ifdef TCP_KEEPCNT
+COUNT_OPTION(keepcnt, IPPROTO_TCP, TCP_KEEPCNT)
+#else
+MISSING_OPTION(keepcnt)
+#endif
+#ifdef TCP_FASTOPEN
+COUNT_OPTION(fastopen, IPPROTO_TCP, TCP_FASTOPEN)
+#else
+MISSING_OPTION(fastopen)
+#endif
+#ifdef TCP_DEFER_ACCEPT
+COUNT_OPTION(defer_accept, IPPROTO_TCP, TCP_DEFER_ACCEPT)
+#else
+MISSING_OPTION(defer_accept)
+#endif
+#ifdef TCP_USER_TIMEOUT
+COUNT_OPTION(user_timeout, IPPROTO_TCP, TCP_USER_TIMEOUT)
+#else
+MISSING_OPTION(user_timeout)
+#endif
+#ifdef IPV6_TCLASS
+INT_OPTION(tclass, IPPROTO_IPV6, IPV6_TCLASS)
+#else
+MISSING_OPTION(tclass)
+#endif
+
+int llsock_opt_get_acceptconn(int fd) {
+#ifdef SO_ACCEPTCONN
+  return get_flag(fd, SOL_SOCKET, SO_ACCEPTCONN);
+#else
+  (void)fd;
+  return -ENOPROTOOPT;
+#endif
+}
+
+int llsock_opt_get_tos(int fd) {
+  return llsock_opt_getint(fd, IPPROTO_IP, IP_TOS);
+}
+
+int llsock_opt_set_tos(int fd, int value) {
+  /* Linux would keep only the low byte of a bigger value */
+  if (value < 0 || value > 255)
+    return -EINVAL;
+  return llsock_opt_setint(fd, IPPROTO_IP, IP_TOS, value);
+}
+
+/* AF_INET or AF_INET6 for an inet socket, -EOPNOTSUPP for any other */
+static int inet_family(int fd) {
+  llsock_addr addr;
+  int rc = llsock_sockname(fd, &addr);
+
+  if (rc < 0)
+    return rc;
+  rc = llsock_addr_family(&addr);
+  return rc == AF_INET || rc == AF_INET6 ? rc : -EOPNOTSUPP;
+}
+
+int llsock_opt_get_multicast_loop(int fd) {
+  int family = inet_family(fd);
+
+  if (family < 0)
+    return family;
+  if (family == AF_INET6)
+    return get_flag(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP);
+  return get_flag(fd, IPPROTO_IP, IP_MULTICAST_LOOP);
+}
+
+int llsock_opt_set_multicast_loop(int fd, int on) {
+  int family = inet_family(fd);
+
+  if (family < 0)
+    return family;
+  if (family == AF_INET6)
+    return llsock_opt_setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, on != 0);
+  return llsock_opt_setint(fd, IPPROTO_IP, IP_MULTICAST_LOOP, on != 0);
+}
+
+int llsock_opt_get_linger(int fd, int *on, int *sec) {
+  struct linger lg;
+  socklen_t len = sizeof(lg);
+
+  if (on == NULL || sec == NULL)
+    return -EINVAL;
+  if (getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &len) == -1)
+    return -errno;
+  *on = lg.l_onoff != 0;
+  /* Linux keeps the last time set even after linger is turned off */
+  *sec = *on ? lg.l_linger : 0;
+  return 0;
+}
+
+int llsock_opt_set_linger(int fd, int on, int sec) {
+  struct linger lg = {.l_onoff = on != 0, .l_linger = on ? sec : 0};
+
+  /* Linux would read a negative time as a huge unsigned one */
+  if (on && sec < 0)
+    return -EINVAL;
+  if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)) == -1)
+    return -errno;
+  return 0;
+}
+
+int llsock_opt_get_mark(int fd, unsigned int *mark) {
+#ifdef SO_MARK
+  socklen_t len = sizeof(*mark);
+
+  if (mark == NULL)
+    return -EINVAL;
+  if (getsockopt(fd, SOL_SOCKET, SO_MARK, mark, &len) == -1)
+    return -errno;
+  return 0;
+#else
+  (void)fd, (void)mark;
+  return -ENOPROTOOPT;
+#endif
+}
+
+int llsock_opt_set_mark(int fd, unsigned int mark) {
+#ifdef SO_MARK
+  if (setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) == -1)
+    return -errno;
+  return 0;
+#else
+  (void)fd, (void)mark;
+  return -ENOPROTOOPT;
+#endif
+}
+
+/* Copy the n bytes of s and a NUL into buf; n, or -ENOSPC. */
+static int copy_string(char *buf, size_t size, const char *s, size_t n) {
+  if (buf == NULL || n >= size)
+    return -ENOSPC;
+  memcpy(buf, s, n);
+  buf[n] = '\0';
+  return (int)n;
+}
+
+int llsock_opt_get_bindtodevice(int fd, char *buf, size_t size) {
+#ifdef SO_BINDTODEVICE
+  char name[IFNAMSIZ];
+  socklen_t len = sizeof(name);
+
+  if (getsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, name, &len) == -1)
+    return -errno;
+  /* the kernel counts the NUL, and writes nothing when unbound */
+  return copy_string(buf, size, name, len > 0 ? strnlen(name, len) : 0);
+#else
+  (void)fd, (void)buf, (void)size;
+  return -ENOPROTOOPT;
+#endif
+}
+
+int llsock_opt_set_bindtodevice(int fd, const char *ifname) {
+#ifdef SO_BINDTODEVICE
+  size_t len = ifname == NULL ? 0 : strlen(ifname);
+
+  /* Linux would bind to a truncated name instead */
+  if (len >= IFNAMSIZ)
+    return -ENAMETOOLONG;
+  if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, len ? ifname : "",
+                 (socklen_t)len) == -1)
+    return -errno;
+  return 0;
+#else
+  (void)fd, (void)ifname;
+  return -ENOPROTOOPT;
+#endif
+}
 
 /* fcntl flags: get_cmd reads the word that holds bit, set_cmd writes it */
 static int get_fd_flag(int fd, int get_cmd, int bit) {
@@ -156,6 +440,307 @@ int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
   return 0;
 #else
   (void)fd, (void)pid, (void)uid, (void)gid;
+  return -ENOPROTOOPT;
+#endif
+}
+
+/* ---- multicast ----------------------------------------------------------- */
+
+/* An interface as a caller names it: by index, or for IPv4 by address. */
+typedef struct mcast_iface {
+  unsigned int index; /* 0: not by index (the default, or by_addr) */
+  int by_addr;
+  struct in_addr addr;
+} mcast_iface;
+
+static int parse_iface(const char *iface, mcast_iface *out) {
+  memset(out, 0, sizeof(*out));
+  if (iface == NULL || iface[0] == '\0')
+    return 0;
+  if (strspn(iface, "0123456789") == strlen(iface)) {
+    char *end;
+    unsigned long index;
+    errno = 0;
+    index = strtoul(iface, &end, 10);
+    if (errno != 0 || index > UINT_MAX)
+      return -ENODEV;
+    out->index = (unsigned int)index;
+    return 0;
+  }
+  if (inet_pton(AF_INET, iface, &out->addr) == 1) {
+    out->by_addr = 1;
+    return 0;
+  }
+  out->index = if_nametoindex(iface);
+  return out->index == 0 ? -ENODEV : 0;
+}
+
+/* A numeric IPv4 or IPv6 address into ss; its family, or -EINVAL. */
+static int parse_group(const char *host, struct sockaddr_storage *ss) {
+  memset(ss, 0, sizeof(*ss));
+  if (host == NULL)
+    return -EINVAL;
+  if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+    ss->ss_family = AF_INET;
+    return AF_INET;
+  }
+  if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)ss)->sin6_addr) ==
+      1) {
+    ss->ss_family = AF_INET6;
+    return AF_INET6;
+  }
+  return -EINVAL;
+}
+
+int llsock_opt_get_multicast_if(int fd, char *buf, size_t size) {
+  char text[INET_ADDRSTRLEN];
+  int family = inet_family(fd);
+
+  if (family < 0)
+    return family;
+  if (family == AF_INET6) {
+    unsigned int index = 0;
+    socklen_t len = sizeof(index);
+    if (getsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, &len) == -1)
+      return -errno;
+    snprintf(text, sizeof(text), "%u", index);
+  } else {
+    struct in_addr addr;
+    socklen_t len = sizeof(addr);
+    if (getsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &addr, &len) == -1)
+      return -errno;
+    inet_ntop(AF_INET, &addr, text, sizeof(text));
+  }
+  return copy_string(buf, size, text, strlen(text));
+}
+
+int llsock_opt_set_multicast_if(int fd, const char *iface) {
+  mcast_iface ifc;
+  int family = inet_family(fd), rc;
+
+  if (family < 0)
+    return family;
+  rc = parse_iface(iface, &ifc);
+  if (rc < 0)
+    return rc;
+  if (family == AF_INET6) {
+    if (ifc.by_addr)
+      return -EINVAL;
+    if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifc.index,
+                   sizeof(ifc.index)) == -1)
+      return -errno;
+    return 0;
+  }
+  if (ifc.index != 0) {
+#ifdef __linux__
+    struct ip_mreqn mreqn = {.imr_ifindex = (int)ifc.index};
+    if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreqn, sizeof(mreqn)) ==
+        -1)
+      return -errno;
+    return 0;
+#else
+    return -ENOPROTOOPT;
+#endif
+  }
+  if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &ifc.addr,
+                 sizeof(ifc.addr)) == -1)
+    return -errno;
+  return 0;
+}
+
+enum mcast_op {
+  MCAST_OP_JOIN,
+  MCAST_OP_LEAVE,
+  MCAST_OP_JOIN_SOURCE,
+  MCAST_OP_LEAVE_SOURCE,
+  MCAST_OP_BLOCK_SOURCE,
+  MCAST_OP_UNBLOCK_SOURCE
+};
+
+/* The option names of each operation; -1 where the platform lacks one. */
+#ifdef MCAST_JOIN_GROUP
+static const int mcast_names[] = {
+  MCAST_JOIN_GROUP,        MCAST_LEAVE_GROUP,  MCAST_JOIN_SOURCE_GROUP,
+  MCAST_LEAVE_SOURCE_GROUP, MCAST_BLOCK_SOURCE, MCAST_UNBLOCK_SOURCE,
+};
+#endif
+
+static const int ipv4_names[] = {
+  IP_ADD_MEMBERSHIP,
+  IP_DROP_MEMBERSHIP,
+#ifdef IP_ADD_SOURCE_MEMBERSHIP
+  IP_ADD_SOURCE_MEMBERSHIP,
+  IP_DROP_SOURCE_MEMBERSHIP,
+  IP_BLOCK_SOURCE,
+  IP_UNBLOCK_SOURCE,
+#else
+  -1, -1, -1, -1,
+#endif
+};
+
+/* The IPv4-only calls, which name the interface by its address. */
+static int mcast_ipv4(int fd, enum mcast_op op, const struct sockaddr_in *group,
+                      const struct sockaddr_in *source, struct in_addr iface) {
+  int rc;
+
+  if (ipv4_names[op] == -1)
+    return -ENOPROTOOPT;
+  if (source == NULL) {
+    struct ip_mreq mreq = {.imr_multiaddr = group->sin_addr,
+                           .imr_interface = iface};
+    rc = setsockopt(fd, IPPROTO_IP, ipv4_names[op], &mreq, sizeof(mreq));
+  } else {
+#ifdef IP_ADD_SOURCE_MEMBERSHIP
+    struct ip_mreq_source mreq = {.imr_multiaddr = group->sin_addr,
+                                  .imr_interface = iface,
+                                  .imr_sourceaddr = source->sin_addr};
+    rc = setsockopt(fd, IPPROTO_IP, ipv4_names[op], &mreq, sizeof(mreq));
+#else
+    return -ENOPROTOOPT;
+#endif
+  }
+  return rc == -1 ? -errno : 0;
+}
+
+#ifdef MCAST_JOIN_GROUP
+/* The protocol-independent calls, which name the interface by index. */
+static int mcast_by_index(int fd, int level, enum mcast_op op,
+                          const struct sockaddr_storage *group,
+                          const struct sockaddr_storage *source,
+                          unsigned int index) {
+  int rc;
+
+  if (source == NULL) {
+    struct group_req req = {.gr_interface = index, .gr_group = *group};
+    rc = setsockopt(fd, level, mcast_names[op], &req, sizeof(req));
+  } else {
+    struct group_source_req req = {
+      .gsr_interface = index, .gsr_group = *group, .gsr_source = *source};
+    rc = setsockopt(fd, level, mcast_names[op], &req, sizeof(req));
+  }
+  return rc == -1 ? -errno : 0;
+}
+#else
+/* Without MCAST_*: any-source IPv6 membership still has its own calls. */
+static int mcast_by_index(int fd, int level, enum mcast_op op,
+                          const struct sockaddr_storage *group,
+                          const struct sockaddr_storage *source,
+                          unsigned int index) {
+  struct ipv6_mreq mreq;
+
+  if (group->ss_family == AF_INET && index == 0) {
+    struct in_addr any = {.s_addr = htonl(INADDR_ANY)};
+    return mcast_ipv4(fd, op, (const struct sockaddr_in *)group,
+                      (const struct sockaddr_in *)source, any);
+  }
+  if (level != IPPROTO_IPV6 || group->ss_family != AF_INET6 ||
+      source != NULL)
+    return -ENOPROTOOPT;
+  mreq.ipv6mr_multiaddr = ((const struct sockaddr_in6 *)group)->sin6_addr;
+  mreq.ipv6mr_interface = index;
+  if (setsockopt(fd, level,
+                 op == MCAST_OP_JOIN ? IPV6_JOIN_GROUP : IPV6_LEAVE_GROUP,
+                 &mreq, sizeof(mreq)) == -1)
+    return -errno;
+  return 0;
+}
+#endif
+
+static int mcast(int fd, enum mcast_op op, const char *group_host,
+                 const char *source_host, const char *iface) {
+  struct sockaddr_storage group, source;
+  mcast_iface ifc;
+  int family, group_family, rc;
+
+  group_family = parse_group(group_host, &group);
+  if (group_family < 0)
+    return group_family;
+  if (op >= MCAST_OP_JOIN_SOURCE &&
+      parse_group(source_host, &source) != group_family)
+    return -EINVAL;
+  rc = parse_iface(iface, &ifc);
+  if (rc < 0)
+    return rc;
+  family = inet_family(fd);
+  if (family < 0)
+    return family;
+  if (ifc.by_addr) {
+    /* an interface address exists only in the IPv4 calls */
+    if (family != AF_INET || group_family != AF_INET)
+      return -EINVAL;
+    return mcast_ipv4(fd, op, (const struct sockaddr_in *)&group,
+                      op >= MCAST_OP_JOIN_SOURCE
+                          ? (const struct sockaddr_in *)&source
+                          : NULL,
+                      ifc.addr);
+  }
+  return mcast_by_index(fd, family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
+                        op, &group,
+                        op >= MCAST_OP_JOIN_SOURCE ? &source : NULL,
+                        ifc.index);
+}
+
+int llsock_mcast_join(int fd, const char *group, const char *iface) {
+  return mcast(fd, MCAST_OP_JOIN, group, NULL, iface);
+}
+
+int llsock_mcast_leave(int fd, const char *group, const char *iface) {
+  return mcast(fd, MCAST_OP_LEAVE, group, NULL, iface);
+}
+
+int llsock_mcast_join_source(int fd, const char *group, const char *source,
+                             const char *iface) {
+  return mcast(fd, MCAST_OP_JOIN_SOURCE, group, source, iface);
+}
+
+int llsock_mcast_leave_source(int fd, const char *group, const char *source,
+                              const char *iface) {
+  return mcast(fd, MCAST_OP_LEAVE_SOURCE, group, source, iface);
+}
+
+int llsock_mcast_block_source(int fd, const char *group, const char *source,
+                              const char *iface) {
+  return mcast(fd, MCAST_OP_BLOCK_SOURCE, group, source, iface);
+}
+
+int llsock_mcast_unblock_source(int fd, const char *group, const char *source,
+                                const char *iface) {
+  return mcast(fd, MCAST_OP_UNBLOCK_SOURCE, group, source, iface);
+}
+
+/* ---- TCP_INFO ------------------------------------------------------------ */
+
+int llsock_opt_get_tcpinfo(int fd, llsock_tcpinfo *info) {
+#if defined(__linux__) && defined(TCP_INFO)
+  struct tcp_info ti;
+  socklen_t len = sizeof(ti);
+
+  if (info == NULL)
+    return -EINVAL;
+  /* an older kernel fills less of the struct than these headers know */
+  memset(&ti, 0, sizeof(ti));
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1)
+    return -errno;
+  memset(info, 0, sizeof(*info));
+  info->state = ti.tcpi_state;
+  info->retransmits = ti.tcpi_retransmits;
+  info->probes = ti.tcpi_probes;
+  info->backoff = ti.tcpi_backoff;
+  info->rto_us = ti.tcpi_rto;
+  info->rtt_us = ti.tcpi_rtt;
+  info->rttvar_us = ti.tcpi_rttvar;
+  info->snd_mss = ti.tcpi_snd_mss;
+  info->rcv_mss = ti.tcpi_rcv_mss;
+  info->snd_cwnd = ti.tcpi_snd_cwnd;
+  info->snd_ssthresh = ti.tcpi_snd_ssthresh;
+  info->unacked = ti.tcpi_unacked;
+  info->lost = ti.tcpi_lost;
+  info->retrans = ti.tcpi_retrans;
+  info->total_retrans = ti.tcpi_total_retrans;
+  info->pmtu = ti.tcpi_pmtu;
+  return 0;
+#else
+  (void)fd, (void)info;
   return -ENOPROTOOPT;
 #endif
 }

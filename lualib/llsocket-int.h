@@ -38,6 +38,18 @@ int llsocket__pushioerror(lua_State *L, int code);
 /* For calls that only act: nothing on success, err on failure. */
 int llsocket__pushstatus(lua_State *L, int code);
 
+/*
+ * The userdata behind llsocket.addr.  The address comes first, so the
+ * userdata pointer is also an llsock_addr pointer.  getaddrinfo results
+ * also carry their socket type and protocol (0 when unknown), and the
+ * first one may carry the canonical name as its user value.
+ */
+typedef struct llsocket_addr {
+  llsock_addr addr;
+  int socktype;
+  int protocol;
+} llsocket_addr;
+
 /* Address userdata. */
 llsock_addr *llsocket__newaddr(lua_State *L);
 llsock_addr *llsocket__checkaddr(lua_State *L, int arg);
@@ -51,6 +63,8 @@ void llsocket__open_inet(lua_State *L);
 void llsocket__open_io(lua_State *L);
 void llsocket__open_msg(lua_State *L);
 void llsocket__open_opt(lua_State *L);
+void llsocket__open_resolver(lua_State *L);
+void llsocket__open_sockopt_funcs(lua_State *L);
 void llsocket__open_socket(lua_State *L);
 void llsocket__open_unix(lua_State *L);
 

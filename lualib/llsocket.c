@@ -85,6 +85,8 @@ int luaopen_llsocket(lua_State *L) {
   llsocket__open_socket(L);
   llsocket__open_io(L);
   llsocket__open_msg(L);
+  llsocket__open_resolver(L);
+  llsocket__open_sockopt_funcs(L);
   llsocket__open_errors(L);
   llsocket__open_inet(L);
   lua_setfield(L, -2, "inet");

@@ -32,13 +32,13 @@ static int msg_sendfds(lua_State *L) {
   ssize_t n;
 
   luaL_checktype(L, 3, LUA_TTABLE);
-  nfds = luaL_len(L, 3);
+  nfds = (lua_Integer)lua_rawlen(L, 3);
   luaL_argcheck(L, nfds <= LLSOCK_MAX_FDS, 3, "too many fds");
   for (i = 1; i <= nfds; i++) {
     lua_Integer v;
     int isint;
     /* a string such as "3" is not an fd, even if Lua would convert it */
-    int isnumber = lua_geti(L, 3, i) == LUA_TNUMBER;
+    int isnumber = lua_rawgeti(L, 3, i) == LUA_TNUMBER;
     v = lua_tointegerx(L, -1, &isint);
     if (!isnumber || !isint || v < 0 || v > INT_MAX)
       return luaL_argerror(
@@ -108,13 +108,13 @@ static struct iovec *check_iovecs(lua_State *L, int arg,
     *count = 1;
     return iov;
   }
-  n = luaL_len(L, arg);
+  n = (lua_Integer)lua_rawlen(L, arg);
   luaL_argcheck(L, n <= IOV_MAX, arg, "too many strings");
   if (n > STACK_IOVECS)
     iov = lua_newuserdatauv(L, sizeof(*iov) * (size_t)n, 0);
   for (i = 1; i <= n; i++) {
     /* the table keeps the string alive, so its pointer stays valid */
-    if (lua_geti(L, arg, i) != LUA_TSTRING)
+    if (lua_rawgeti(L, arg, i) != LUA_TSTRING)
       luaL_argerror(L, arg, lua_pushfstring(L, "item %d is not a string",
                                             (int)i));
     iov[i - 1].iov_base = (void *)lua_tolstring(L, -1, &iov[i - 1].iov_len);
@@ -133,16 +133,19 @@ static void check_control(lua_State *L, int arg, struct msghdr *msg) {
   if (lua_isnoneornil(L, arg))
     return;
   luaL_checktype(L, arg, LUA_TTABLE);
-  n = luaL_len(L, arg);
+  n = (lua_Integer)lua_rawlen(L, arg);
   for (i = 1; i <= n; i++) {
     size_t len;
-    if (lua_geti(L, arg, i) != LUA_TTABLE || lua_geti(L, -1, 1) != LUA_TNUMBER ||
-        lua_geti(L, -2, 2) != LUA_TNUMBER || lua_geti(L, -3, 3) != LUA_TSTRING)
+    if (lua_rawgeti(L, arg, i) != LUA_TTABLE ||
+        lua_rawgeti(L, -1, 1) != LUA_TNUMBER ||
+        lua_rawgeti(L, -2, 2) != LUA_TNUMBER ||
+        lua_rawgeti(L, -3, 3) != LUA_TSTRING)
       luaL_argerror(L, arg,
                     lua_pushfstring(L, "entry %d is not {level, type, data}",
                                     (int)i));
     lua_tolstring(L, -1, &len);
-    luaL_argcheck(L, len <= MAX_CONTROL && total + CMSG_SPACE(len) <= MAX_CONTROL,
+    luaL_argcheck(L,
+                  len <= MAX_CONTROL && total + CMSG_SPACE(len) <= MAX_CONTROL,
                   arg, "ancillary data too long");
     total += CMSG_SPACE(len);
     lua_pop(L, 4);
@@ -156,11 +159,16 @@ static void check_control(lua_State *L, int arg, struct msghdr *msg) {
   for (i = 1; i <= n; i++, cmsg = CMSG_NXTHDR(msg, cmsg)) {
     size_t len;
     const char *data;
-    lua_geti(L, arg, i);
-    lua_geti(L, -1, 1);
-    lua_geti(L, -2, 2);
-    lua_geti(L, -3, 3);
+    if (lua_rawgeti(L, arg, i) != LUA_TTABLE)
+      luaL_argerror(L, arg, "ancillary data changed while in use");
+    lua_rawgeti(L, -1, 1);
+    lua_rawgeti(L, -2, 2);
+    lua_rawgeti(L, -3, 3);
     data = lua_tolstring(L, -1, &len);
+    /* a __gc run by the allocation above could have changed the table */
+    if (data == NULL || cmsg == NULL ||
+        (char *)CMSG_DATA(cmsg) + len > (char *)msg->msg_control + total)
+      luaL_argerror(L, arg, "ancillary data changed while in use");
     cmsg->cmsg_level = (int)lua_tointeger(L, -3);
     cmsg->cmsg_type = (int)lua_tointeger(L, -2);
     cmsg->cmsg_len = CMSG_LEN(len);
@@ -201,7 +209,8 @@ static void push_control(lua_State *L, struct msghdr *msg) {
   lua_Integer i = 0;
 
   lua_newtable(L);
-  for (cmsg = CMSG_FIRSTHDR(msg); cmsg != NULL; cmsg = CMSG_NXTHDR(msg, cmsg)) {
+  for (cmsg = CMSG_FIRSTHDR(msg); cmsg != NULL;
+       cmsg = CMSG_NXTHDR(msg, cmsg)) {
     lua_createtable(L, 3, 0);
     lua_pushinteger(L, cmsg->cmsg_level);
     lua_rawseti(L, -2, 1);
@@ -211,6 +220,61 @@ static void push_control(lua_State *L, struct msghdr *msg) {
                     cmsg->cmsg_len - CMSG_LEN(0));
     lua_rawseti(L, -2, 3);
     lua_rawseti(L, -2, ++i);
+  }
+}
+
+/* The ancillary data scripts most often want, as fields of the msg table
+ * on top of the stack: fds, cred, timestamp, pktinfo. */
+static void decode_control(lua_State *L, struct msghdr *msg) {
+  struct cmsghdr *cmsg;
+  lua_Integer nfds = 0;
+  llsock_addr dst;
+  pid_t pid;
+  uid_t uid;
+  gid_t gid;
+  double sec;
+  int ifindex;
+
+  for (cmsg = CMSG_FIRSTHDR(msg); cmsg != NULL;
+       cmsg = CMSG_NXTHDR(msg, cmsg)) {
+    if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
+      size_t i, count = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      if (lua_getfield(L, -1, "fds") != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -3, "fds");
+      }
+      for (i = 0; i < count; i++) {
+        int fd;
+        memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int), sizeof(fd));
+        lua_pushinteger(L, fd);
+        lua_rawseti(L, -2, ++nfds);
+      }
+      lua_pop(L, 1);
+    } else if (llsock_cmsg_cred(cmsg, &pid, &uid, &gid) == 0) {
+      lua_createtable(L, 0, 3);
+      lua_pushinteger(L, pid);
+      lua_setfield(L, -2, "pid");
+      lua_pushinteger(L, uid);
+      lua_setfield(L, -2, "uid");
+      lua_pushinteger(L, gid);
+      lua_setfield(L, -2, "gid");
+      lua_setfield(L, -2, "cred");
+    } else if (llsock_cmsg_timestamp(cmsg, &sec) == 0) {
+      lua_pushnumber(L, (lua_Number)sec);
+      lua_setfield(L, -2, "timestamp");
+    } else if (llsock_cmsg_pktinfo(cmsg, &ifindex, &dst) == 0) {
+      char host[LLSOCK_ADDRSTRLEN];
+      lua_createtable(L, 0, 2);
+      lua_pushinteger(L, ifindex);
+      lua_setfield(L, -2, "ifindex");
+      if (llsock_addr_host(&dst, host, sizeof(host)) >= 0) {
+        lua_pushstring(L, host);
+        lua_setfield(L, -2, "addr");
+      }
+      lua_setfield(L, -2, "pktinfo");
+    }
   }
 }
 
@@ -232,14 +296,14 @@ static int msg_recvmsg(lua_State *L) {
   ssize_t n;
 
   if (many) {
-    count = luaL_len(L, 2);
+    count = (lua_Integer)lua_rawlen(L, 2);
     luaL_argcheck(L, count >= 1 && count <= IOV_MAX, 2,
                   "expected 1 to IOV_MAX sizes");
     if (count > STACK_IOVECS)
       iov = lua_newuserdatauv(L, sizeof(*iov) * (size_t)count, 0);
     for (i = 1; i <= count; i++) {
       lua_Integer size;
-      int isint, isnumber = lua_geti(L, 2, i) == LUA_TNUMBER;
+      int isint, isnumber = lua_rawgeti(L, 2, i) == LUA_TNUMBER;
       size = lua_tointegerx(L, -1, &isint);
       lua_pop(L, 1);
       luaL_argcheck(L, isnumber && isint && size >= 1 && size <= LLSOCKET_RECV_MAX, 2,
@@ -295,9 +359,120 @@ static int msg_recvmsg(lua_State *L) {
   lua_setfield(L, -2, "addr");
   push_control(L, &msg);
   lua_setfield(L, -2, "control");
+  decode_control(L, &msg);
   lua_pushinteger(L, msg.msg_flags);
   lua_setfield(L, -2, "flags");
   return 1;
+}
+
+/*
+ * sendmmsg(fd, msgs [, flag, ...]) -> count | nil, err, again
+ * msgs: an array whose items are strings or {data [, addr]} tables.
+ */
+static int msg_sendmmsg(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  int flags = llsocket__optflags(L, 3); /* before anything is pushed */
+  lua_Integer i, n;
+  llsock_mmsg *msgs;
+  struct iovec *iov;
+  int sent;
+
+  luaL_checktype(L, 2, LUA_TTABLE);
+  n = (lua_Integer)lua_rawlen(L, 2);
+  luaL_argcheck(L, n >= 1 && n <= LLSOCK_MAX_BATCH, 2,
+                "expected 1 to 1024 messages");
+  msgs = lua_newuserdatauv(L, (size_t)n * (sizeof(*msgs) + sizeof(*iov)), 0);
+  iov = (struct iovec *)(msgs + n);
+  memset(msgs, 0, (size_t)n * sizeof(*msgs));
+  for (i = 0; i < n; i++) {
+    const llsock_addr *to = NULL;
+    int type = lua_rawgeti(L, 2, i + 1);
+    if (type == LUA_TTABLE) {
+      lua_rawgeti(L, -1, 2);
+      to = luaL_testudata(L, -1, LLSOCKET_ADDR_MT);
+      if (to == NULL && !lua_isnil(L, -1))
+        luaL_argerror(L, 2, lua_pushfstring(L, "message %d: bad address",
+                                            (int)i + 1));
+      lua_pop(L, 1);
+      type = lua_rawgeti(L, -1, 1);
+      lua_remove(L, -2);
+    }
+    if (type != LUA_TSTRING)
+      luaL_argerror(L, 2, lua_pushfstring(L, "message %d is not a string "
+                                          "or {data [, addr]}", (int)i + 1));
+    /* the msgs table (or its item) holds the string, so it stays alive */
+    iov[i].iov_base = (void *)lua_tolstring(L, -1, &iov[i].iov_len);
+    lua_pop(L, 1);
+    msgs[i].hdr.msg_iov = &iov[i];
+    msgs[i].hdr.msg_iovlen = 1;
+    if (to != NULL) {
+      msgs[i].hdr.msg_name = (void *)&to->u.sa;
+      msgs[i].hdr.msg_namelen = to->len;
+    }
+  }
+  sent = llsock_sendmmsg(fd, msgs, (unsigned int)n, flags);
+  if (sent < 0)
+    return llsocket__pushioerror(L, sent);
+  lua_pushinteger(L, sent);
+  return 1;
+}
+
+/*
+ * recvmmsg(fd, n [, len [, flag, ...]]) -> datas, addrs | nil, err, again
+ * Up to n datagrams of up to len bytes each; addrs[i] is the sender of
+ * datas[i], or false when the socket gives none.
+ */
+static int msg_recvmmsg(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  lua_Integer i, n = llsocket__checkint(L, 2, 1, LLSOCK_MAX_BATCH, "count");
+  size_t len = llsocket__optlen(L, 3);
+  int flags = llsocket__optflags(L, 4), got;
+  llsock_mmsg *msgs;
+  struct iovec *iov;
+  llsock_addr *from;
+  char *data;
+
+  luaL_argcheck(L, (size_t)n * len <= LLSOCKET_RECV_MAX, 3,
+                "count * length is more than 16 MiB");
+  msgs = lua_newuserdatauv(
+      L, (size_t)n * (sizeof(*msgs) + sizeof(*iov) + sizeof(*from) + len), 0);
+  iov = (struct iovec *)(msgs + n);
+  from = (llsock_addr *)(iov + n);
+  data = (char *)(from + n);
+  memset(msgs, 0, (size_t)n * sizeof(*msgs));
+  for (i = 0; i < n; i++) {
+    iov[i].iov_base = data + (size_t)i * len;
+    iov[i].iov_len = len;
+    msgs[i].hdr.msg_iov = &iov[i];
+    msgs[i].hdr.msg_iovlen = 1;
+    msgs[i].hdr.msg_name = &from[i].u.sa;
+    msgs[i].hdr.msg_namelen = sizeof(from[i].u.storage);
+  }
+  got = llsock_recvmmsg(fd, msgs, (unsigned int)n, flags);
+  if (got < 0)
+    return llsocket__pushioerror(L, got);
+  lua_createtable(L, got, 0);
+  lua_createtable(L, got, 0);
+  luaL_getmetatable(L, LLSOCKET_ADDR_MT);
+  for (i = 0; i < got; i++) {
+    size_t size = msgs[i].len < len ? msgs[i].len : len;
+    lua_pushlstring(L, iov[i].iov_base, size);
+    lua_rawseti(L, -4, i + 1);
+    if (msgs[i].hdr.msg_namelen == 0) {
+      lua_pushboolean(L, 0);
+    } else {
+      /* one metatable for the whole batch, not a registry lookup each */
+      llsocket_addr *u = lua_newuserdatauv(L, sizeof(*u), 1);
+      u->addr = from[i];
+      u->addr.len = msgs[i].hdr.msg_namelen;
+      u->socktype = u->protocol = 0;
+      lua_pushvalue(L, -2);
+      lua_setmetatable(L, -2);
+    }
+    lua_rawseti(L, -3, i + 1);
+  }
+  lua_pop(L, 1);
+  return 2;
 }
 
 /* peercred(fd) -> pid, uid, gid | nil, err */
@@ -323,6 +498,8 @@ void llsocket__open_msg(lua_State *L) {
     {"peercred", msg_peercred},
     {"sendmsg", msg_sendmsg},
     {"recvmsg", msg_recvmsg},
+    {"sendmmsg", msg_sendmmsg},
+    {"recvmmsg", msg_recvmmsg},
     {NULL, NULL}
   };
   luaL_setfuncs(L, funcs, 0);

@@ -90,8 +90,56 @@ static int socket_accept_inherits(lua_State *L) {
                       llsock_accept_inherit(llsocket__checkfd(L, 1), NULL));
 }
 
+/*
+ * socket(family, socktype [, protocol [, nonblock]]) -> fd | nil, err
+ * socket(addr [, nonblock]), with an address from getaddrinfo
+ */
+static int socket_socket(lua_State *L) {
+  const llsocket_addr *addr = luaL_testudata(L, 1, LLSOCKET_ADDR_MT);
+  int family, socktype, protocol, nonblock, fd;
+
+  if (addr != NULL) {
+    luaL_argcheck(L, addr->socktype != 0, 1,
+                  "address has no socket type (not from getaddrinfo)");
+    family = llsock_addr_family(&addr->addr);
+    socktype = addr->socktype;
+    protocol = addr->protocol;
+    nonblock = llsocket__optboolean(L, 2);
+  } else {
+    family = llsocket__checkint(L, 1, 0, INT_MAX, "family");
+    socktype = llsocket__checkint(L, 2, 1, INT_MAX, "socket type");
+    protocol = lua_isnoneornil(L, 3)
+                   ? 0
+                   : llsocket__checkint(L, 3, 0, INT_MAX, "protocol");
+    nonblock = llsocket__optboolean(L, 4);
+  }
+  fd = llsock_socket(family, socktype, protocol,
+                     nonblock ? LLSOCK_NONBLOCK : 0);
+  if (fd < 0)
+    return llsocket__pusherror(L, fd);
+  lua_pushinteger(L, fd);
+  return 1;
+}
+
+/* bind(fd, addr) -> nothing | err */
+static int socket_bind(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  return llsocket__pushstatus(L, llsock_bind(fd, llsocket__checkaddr(L, 2)));
+}
+
+/* connect(fd, addr) -> nothing | err; a non-blocking connect under way is
+ * success, its outcome later in error(fd) */
+static int socket_connect(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  return llsocket__pushstatus(L,
+                              llsock_connect(fd, llsocket__checkaddr(L, 2)));
+}
+
 void llsocket__open_socket(lua_State *L) {
   static const luaL_Reg funcs[] = {
+    {"socket", socket_socket},
+    {"bind", socket_bind},
+    {"connect", socket_connect},
     {"sockname", socket_sockname},
     {"peername", socket_peername},
     {"atmark", socket_atmark},

@@ -2,12 +2,16 @@
 
 #include <limits.h>
 #include <netdb.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
 
 typedef struct int_option {
   const char *name;
   int (*get)(int fd);
-  int (*set)(int fd, int value);
-  int is_flag; /* boolean in Lua; otherwise a size in bytes */
+  int (*set)(int fd, int value); /* NULL: read only */
+  const char *what; /* NULL: a boolean in Lua; else what the integer is */
+  int min, max;
 } int_option;
 
 typedef struct timeout_option {
@@ -16,21 +20,41 @@ typedef struct timeout_option {
   int (*set)(int fd, double sec);
 } timeout_option;
 
-#define FLAG(name) {#name, llsock_opt_get_##name, llsock_opt_set_##name, 1}
-#define SIZE(name) {#name, llsock_opt_get_##name, llsock_opt_set_##name, 0}
+#define FLAG(name) \
+  {#name, llsock_opt_get_##name, llsock_opt_set_##name, NULL, 0, 1}
+#define INT(name, what, min, max) \
+  {#name, llsock_opt_get_##name, llsock_opt_set_##name, what, min, max}
 static const int_option int_options[] = {
   FLAG(cloexec), FLAG(nonblock), FLAG(nodelay), FLAG(reuseaddr),
   FLAG(broadcast), FLAG(debug), FLAG(keepalive), FLAG(oobinline),
-  FLAG(timestamp), SIZE(rcvbuf), SIZE(rcvlowat), SIZE(sndbuf),
-  SIZE(sndlowat),
+  FLAG(timestamp), FLAG(reuseport), FLAG(dontroute), FLAG(timestampns),
+  FLAG(passcred), FLAG(cork), FLAG(fastopen_connect), FLAG(v6only),
+  FLAG(pktinfo), FLAG(recvpktinfo), FLAG(multicast_loop),
+  {"acceptconn", llsock_opt_get_acceptconn, NULL, NULL, 0, 1},
+  INT(rcvbuf, "size", 0, INT_MAX), INT(rcvlowat, "size", 0, INT_MAX),
+  INT(sndbuf, "size", 0, INT_MAX), INT(sndlowat, "size", 0, INT_MAX),
+  INT(keepidle, "seconds", 0, INT_MAX), INT(keepintvl, "seconds", 0, INT_MAX),
+  INT(keepcnt, "count", 0, INT_MAX), INT(fastopen, "queue length", 0, INT_MAX),
+  INT(defer_accept, "seconds", 0, INT_MAX),
+  INT(user_timeout, "milliseconds", 0, INT_MAX),
+  /* -1 asks for the system's default */
+  INT(tos, "tos", 0, 255), INT(tclass, "traffic class", -1, 255),
+  INT(ttl, "ttl", -1, 255), INT(hoplimit, "hop limit", -1, 255),
+  INT(multicast_ttl, "ttl", -1, 255),
+  INT(multicast_hops, "hop limit", -1, 255),
 };
 #undef FLAG
-#undef SIZE
+#undef INT
 
 static const timeout_option timeout_options[] = {
   {"rcvtimeo", llsock_opt_get_rcvtimeo, llsock_opt_set_rcvtimeo},
   {"sndtimeo", llsock_opt_get_sndtimeo, llsock_opt_set_sndtimeo},
 };
+
+static void check_writable(lua_State *L, int writable) {
+  if (!writable && !lua_isnoneornil(L, 2))
+    luaL_argerror(L, 2, "read-only option takes no value");
+}
 
 /* opt.<name>(fd [, value]) -> value read back | nil, err */
 static int int_option_call(lua_State *L) {
@@ -38,13 +62,14 @@ static int int_option_call(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   int rc;
 
+  check_writable(L, opt->set != NULL);
   if (!lua_isnoneornil(L, 2)) {
     int value;
-    if (opt->is_flag) {
+    if (opt->what == NULL) {
       luaL_checktype(L, 2, LUA_TBOOLEAN);
       value = lua_toboolean(L, 2);
     } else {
-      value = llsocket__checkint(L, 2, 0, INT_MAX, "size");
+      value = llsocket__checkint(L, 2, opt->min, opt->max, opt->what);
     }
     rc = opt->set(fd, value);
     if (rc < 0)
@@ -53,7 +78,7 @@ static int int_option_call(lua_State *L) {
   rc = opt->get(fd);
   if (rc < 0)
     return llsocket__pusherror(L, rc);
-  if (opt->is_flag)
+  if (opt->what == NULL)
     lua_pushboolean(L, rc);
   else
     lua_pushinteger(L, rc);
@@ -81,7 +106,280 @@ static int timeout_option_call(lua_State *L) {
   return 1;
 }
 
+/* opt.linger(fd [, seconds | false]) -> seconds | false | nil, err */
+static int linger_call(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  int on, sec, rc;
+
+  switch (lua_type(L, 2)) {
+  case LUA_TNONE:
+  case LUA_TNIL:
+    rc = 0;
+    break;
+  case LUA_TBOOLEAN:
+    luaL_argcheck(L, !lua_toboolean(L, 2), 2, "seconds or false expected");
+    rc = llsock_opt_set_linger(fd, 0, 0);
+    break;
+  case LUA_TNUMBER:
+    sec = llsocket__checkint(L, 2, 0, INT_MAX, "seconds");
+    rc = llsock_opt_set_linger(fd, 1, sec);
+    break;
+  default:
+    return luaL_typeerror(L, 2, "seconds or false");
+  }
+  if (rc >= 0)
+    rc = llsock_opt_get_linger(fd, &on, &sec);
+  if (rc < 0)
+    return llsocket__pusherror(L, rc);
+  if (on)
+    lua_pushinteger(L, sec);
+  else
+    lua_pushboolean(L, 0);
+  return 1;
+}
+
+/* opt.mark(fd [, mark]) -> mark | nil, err; a mark is 32-bit unsigned */
+static int mark_call(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  unsigned int mark = 0;
+  int rc = 0;
+
+  if (!lua_isnoneornil(L, 2)) {
+    lua_Integer value = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, value >= 0 && value <= 0xffffffff, 2,
+                  "mark out of range");
+    rc = llsock_opt_set_mark(fd, (unsigned int)value);
+  }
+  if (rc >= 0)
+    rc = llsock_opt_get_mark(fd, &mark);
+  if (rc < 0)
+    return llsocket__pusherror(L, rc);
+  lua_pushinteger(L, (lua_Integer)mark);
+  return 1;
+}
+
+/* A string argument for C, which cannot hold a NUL byte. */
+static const char *check_cstring(lua_State *L, int arg, const char *what) {
+  size_t len;
+  const char *s = luaL_checklstring(L, arg, &len);
+
+  luaL_argcheck(L, strlen(s) == len, arg,
+                lua_pushfstring(L, "%s contains a NUL byte", what));
+  return s;
+}
+
+/* opt.bindtodevice(fd [, ifname | ""]) -> ifname | "" | nil, err */
+static int bindtodevice_call(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  char name[LLSOCK_ADDRSTRLEN];
+  int rc = 0;
+
+  if (!lua_isnoneornil(L, 2))
+    rc = llsock_opt_set_bindtodevice(fd,
+                                     check_cstring(L, 2, "interface name"));
+  if (rc >= 0)
+    rc = llsock_opt_get_bindtodevice(fd, name, sizeof(name));
+  if (rc < 0)
+    return llsocket__pusherror(L, rc);
+  lua_pushlstring(L, name, (size_t)rc);
+  return 1;
+}
+
+/* Room for an interface index in decimal. */
+#define IFACE_BUFSIZ 16
+
+/*
+ * An interface argument: nil/none (NULL, the default), an index (written
+ * into buf in decimal), or a name or IPv4 address.
+ */
+static const char *opt_iface(lua_State *L, int arg, char buf[IFACE_BUFSIZ]) {
+  switch (lua_type(L, arg)) {
+  case LUA_TNONE:
+  case LUA_TNIL:
+    return NULL;
+  case LUA_TNUMBER:
+    snprintf(buf, IFACE_BUFSIZ, "%d",
+             llsocket__checkint(L, arg, 0, INT_MAX, "interface index"));
+    return buf;
+  case LUA_TSTRING:
+    return check_cstring(L, arg, "interface");
+  default:
+    luaL_typeerror(L, arg, "interface name, address or index");
+    return NULL;
+  }
+}
+
+/* opt.multicast_if(fd [, iface]) -> address (IPv4) | index (IPv6) */
+static int multicast_if_call(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  char iface[IFACE_BUFSIZ], text[LLSOCK_ADDRSTRLEN];
+  int rc = 0;
+
+  if (!lua_isnoneornil(L, 2))
+    rc = llsock_opt_set_multicast_if(fd, opt_iface(L, 2, iface));
+  if (rc >= 0)
+    rc = llsock_opt_get_multicast_if(fd, text, sizeof(text));
+  if (rc < 0)
+    return llsocket__pusherror(L, rc);
+  /* an IPv6 socket's index comes as decimal text: make it an integer */
+  if (lua_stringtonumber(L, text) == 0)
+    lua_pushstring(L, text);
+  return 1;
+}
+
+static const char *const tcp_states[] = {
+  [LLSOCK_TCP_ESTABLISHED] = "ESTABLISHED",
+  [LLSOCK_TCP_SYN_SENT] = "SYN_SENT",
+  [LLSOCK_TCP_SYN_RECV] = "SYN_RECV",
+  [LLSOCK_TCP_FIN_WAIT1] = "FIN_WAIT1",
+  [LLSOCK_TCP_FIN_WAIT2] = "FIN_WAIT2",
+  [LLSOCK_TCP_TIME_WAIT] = "TIME_WAIT",
+  [LLSOCK_TCP_CLOSE] = "CLOSE",
+  [LLSOCK_TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+  [LLSOCK_TCP_LAST_ACK] = "LAST_ACK",
+  [LLSOCK_TCP_LISTEN] = "LISTEN",
+  [LLSOCK_TCP_CLOSING] = "CLOSING",
+};
+
+/* opt.tcpinfo(fd) -> {state = "ESTABLISHED", rtt_us = ..., ...} */
+static int tcpinfo_call(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  llsock_tcpinfo info;
+  int rc;
+
+  check_writable(L, 0);
+  rc = llsock_opt_get_tcpinfo(fd, &info);
+  if (rc < 0)
+    return llsocket__pusherror(L, rc);
+  lua_createtable(L, 0, 16);
+  if (info.state > 0 &&
+      (size_t)info.state < sizeof(tcp_states) / sizeof(tcp_states[0]))
+    lua_pushstring(L, tcp_states[info.state]);
+  else
+    lua_pushinteger(L, info.state);
+  lua_setfield(L, -2, "state");
+#define FIELD(name)                           \
+  lua_pushinteger(L, (lua_Integer)info.name); \
+  lua_setfield(L, -2, #name);
+  FIELD(retransmits) FIELD(probes) FIELD(backoff) FIELD(rto_us)
+  FIELD(rtt_us) FIELD(rttvar_us) FIELD(snd_mss) FIELD(rcv_mss)
+  FIELD(snd_cwnd) FIELD(snd_ssthresh) FIELD(unacked) FIELD(lost)
+  FIELD(retrans) FIELD(total_retrans) FIELD(pmtu)
+#undef FIELD
+  return 1;
+}
+
+typedef struct group_op {
+  const char *name;
+  int (*fn)(int fd, const char *group, const char *iface);
+} group_op;
+
+typedef struct source_op {
+  const char *name;
+  int (*fn)(int fd, const char *group, const char *source,
+            const char *iface);
+} source_op;
+
+static const group_op group_ops[] = {
+  {"join", llsock_mcast_join},
+  {"leave", llsock_mcast_leave},
+};
+
+static const source_op source_ops[] = {
+  {"join_source", llsock_mcast_join_source},
+  {"leave_source", llsock_mcast_leave_source},
+  {"block_source", llsock_mcast_block_source},
+  {"unblock_source", llsock_mcast_unblock_source},
+};
+
+/* opt.join(fd, group [, iface]), opt.leave: nothing | err */
+static int group_op_call(lua_State *L) {
+  const group_op *op = lua_touserdata(L, lua_upvalueindex(1));
+  int fd = llsocket__checkfd(L, 1);
+  const char *group = check_cstring(L, 2, "group");
+  char iface[IFACE_BUFSIZ];
+
+  return llsocket__pushstatus(L, op->fn(fd, group, opt_iface(L, 3, iface)));
+}
+
+/* opt.join_source(fd, group, source [, iface]) and the like: nothing | err */
+static int source_op_call(lua_State *L) {
+  const source_op *op = lua_touserdata(L, lua_upvalueindex(1));
+  int fd = llsocket__checkfd(L, 1);
+  const char *group = check_cstring(L, 2, "group");
+  const char *source = check_cstring(L, 3, "source");
+  char iface[IFACE_BUFSIZ];
+
+  return llsocket__pushstatus(
+      L, op->fn(fd, group, source, opt_iface(L, 4, iface)));
+}
+
+/* The longest option llsocket.getsockopt() reads as bytes. */
+#define RAW_OPTION_MAX 4096
+
+/* llsocket.getsockopt(fd, level, name [, size]) -> integer | bytes */
+static int getsockopt_call(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  int level = llsocket__checkint(L, 2, INT_MIN, INT_MAX, "level");
+  int name = llsocket__checkint(L, 3, INT_MIN, INT_MAX, "name");
+  char buf[RAW_OPTION_MAX];
+  size_t len;
+  int rc;
+
+  if (lua_isnoneornil(L, 4)) {
+    rc = llsock_opt_getint(fd, level, name);
+    if (rc < 0)
+      return llsocket__pusherror(L, rc);
+    lua_pushinteger(L, rc);
+    return 1;
+  }
+  len = (size_t)llsocket__checkint(L, 4, 1, RAW_OPTION_MAX, "size");
+  rc = llsock_opt_get(fd, level, name, buf, &len);
+  if (rc < 0)
+    return llsocket__pusherror(L, rc);
+  lua_pushlstring(L, buf, len);
+  return 1;
+}
+
+/* llsocket.setsockopt(fd, level, name, integer | bytes) -> nothing | err */
+static int setsockopt_call(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  int level = llsocket__checkint(L, 2, INT_MIN, INT_MAX, "level");
+  int name = llsocket__checkint(L, 3, INT_MIN, INT_MAX, "name");
+  const char *bytes;
+  size_t len;
+
+  switch (lua_type(L, 4)) {
+  case LUA_TNUMBER:
+    return llsocket__pushstatus(
+        L, llsock_opt_setint(fd, level, name,
+                             llsocket__checkint(L, 4, INT_MIN, INT_MAX,
+                                                "value")));
+  case LUA_TSTRING:
+    bytes = lua_tolstring(L, 4, &len);
+    return llsocket__pushstatus(L,
+                                llsock_opt_set(fd, level, name, bytes, len));
+  default:
+    return luaL_typeerror(L, 4, "integer or string");
+  }
+}
+
+void llsocket__open_sockopt_funcs(lua_State *L) {
+  lua_pushcfunction(L, getsockopt_call);
+  lua_setfield(L, -2, "getsockopt");
+  lua_pushcfunction(L, setsockopt_call);
+  lua_setfield(L, -2, "setsockopt");
+}
+
 static void set_option_functions(lua_State *L) {
+  static const luaL_Reg struct_options[] = {
+    {"linger", linger_call},
+    {"mark", mark_call},
+    {"bindtodevice", bindtodevice_call},
+    {"multicast_if", multicast_if_call},
+    {"tcpinfo", tcpinfo_call},
+    {NULL, NULL},
+  };
   size_t i;
 
   for (i = 0; i < sizeof(int_options) / sizeof(int_options[0]); i++) {
@@ -94,6 +392,17 @@ static void set_option_functions(lua_State *L) {
     lua_pushcclosure(L, timeout_option_call, 1);
     lua_setfield(L, -2, timeout_options[i].name);
   }
+  for (i = 0; i < sizeof(group_ops) / sizeof(group_ops[0]); i++) {
+    lua_pushlightuserdata(L, (void *)&group_ops[i]);
+    lua_pushcclosure(L, group_op_call, 1);
+    lua_setfield(L, -2, group_ops[i].name);
+  }
+  for (i = 0; i < sizeof(source_ops) / sizeof(source_ops[0]); i++) {
+    lua_pushlightuserdata(L, (void *)&source_ops[i]);
+    lua_pushcclosure(L, source_op_call, 1);
+    lua_setfield(L, -2, source_ops[i].name);
+  }
+  luaL_setfuncs(L, struct_options, 0);
 }
 
 static void set_constants(lua_State *L) {
@@ -107,10 +416,328 @@ static void set_constants(lua_State *L) {
     C(AF_UNSPEC) C(AF_INET) C(AF_INET6) C(AF_UNIX)
     C(NI_NUMERICHOST) C(NI_NUMERICSERV) C(NI_NAMEREQD) C(NI_NOFQDN)
     C(NI_DGRAM) C(SOMAXCONN)
+    C(AI_PASSIVE) C(AI_CANONNAME) C(AI_NUMERICHOST) C(AI_NUMERICSERV)
+    C(AI_V4MAPPED) C(AI_ALL) C(AI_ADDRCONFIG)
     C(SOL_SOCKET) C(SCM_RIGHTS) C(IPPROTO_IP) C(IPPROTO_IPV6) C(IPPROTO_TCP)
     C(IPPROTO_UDP)
 #ifdef SCM_CREDENTIALS
     C(SCM_CREDENTIALS)
+#endif
+    /* levels and names for llsocket.getsockopt/setsockopt */
+#ifdef SO_ACCEPTCONN
+    C(SO_ACCEPTCONN)
+#endif
+#ifdef SO_BINDTODEVICE
+    C(SO_BINDTODEVICE)
+#endif
+#ifdef SO_BROADCAST
+    C(SO_BROADCAST)
+#endif
+#ifdef SO_BUSY_POLL
+    C(SO_BUSY_POLL)
+#endif
+#ifdef SO_DEBUG
+    C(SO_DEBUG)
+#endif
+#ifdef SO_DOMAIN
+    C(SO_DOMAIN)
+#endif
+#ifdef SO_DONTROUTE
+    C(SO_DONTROUTE)
+#endif
+#ifdef SO_ERROR
+    C(SO_ERROR)
+#endif
+#ifdef SO_INCOMING_CPU
+    C(SO_INCOMING_CPU)
+#endif
+#ifdef SO_KEEPALIVE
+    C(SO_KEEPALIVE)
+#endif
+#ifdef SO_LINGER
+    C(SO_LINGER)
+#endif
+#ifdef SO_MARK
+    C(SO_MARK)
+#endif
+#ifdef SO_OOBINLINE
+    C(SO_OOBINLINE)
+#endif
+#ifdef SO_PASSCRED
+    C(SO_PASSCRED)
+#endif
+#ifdef SO_PEERCRED
+    C(SO_PEERCRED)
+#endif
+#ifdef SO_PRIORITY
+    C(SO_PRIORITY)
+#endif
+#ifdef SO_PROTOCOL
+    C(SO_PROTOCOL)
+#endif
+#ifdef SO_RCVBUF
+    C(SO_RCVBUF)
+#endif
+#ifdef SO_RCVBUFFORCE
+    C(SO_RCVBUFFORCE)
+#endif
+#ifdef SO_RCVLOWAT
+    C(SO_RCVLOWAT)
+#endif
+#ifdef SO_RCVTIMEO
+    C(SO_RCVTIMEO)
+#endif
+#ifdef SO_REUSEADDR
+    C(SO_REUSEADDR)
+#endif
+#ifdef SO_REUSEPORT
+    C(SO_REUSEPORT)
+#endif
+#ifdef SO_SNDBUF
+    C(SO_SNDBUF)
+#endif
+#ifdef SO_SNDBUFFORCE
+    C(SO_SNDBUFFORCE)
+#endif
+#ifdef SO_SNDLOWAT
+    C(SO_SNDLOWAT)
+#endif
+#ifdef SO_SNDTIMEO
+    C(SO_SNDTIMEO)
+#endif
+#ifdef SO_TIMESTAMP
+    C(SO_TIMESTAMP)
+#endif
+#ifdef SO_TIMESTAMPNS
+    C(SO_TIMESTAMPNS)
+#endif
+#ifdef SO_TYPE
+    C(SO_TYPE)
+#endif
+#ifdef SO_ZEROCOPY
+    C(SO_ZEROCOPY)
+#endif
+#ifdef SO_NOSIGPIPE
+    C(SO_NOSIGPIPE)
+#endif
+#ifdef SCM_TIMESTAMP
+    C(SCM_TIMESTAMP)
+#endif
+#ifdef SCM_TIMESTAMPNS
+    C(SCM_TIMESTAMPNS)
+#endif
+#ifdef TCP_CONGESTION
+    C(TCP_CONGESTION)
+#endif
+#ifdef TCP_CORK
+    C(TCP_CORK)
+#endif
+#ifdef TCP_DEFER_ACCEPT
+    C(TCP_DEFER_ACCEPT)
+#endif
+#ifdef TCP_FASTOPEN
+    C(TCP_FASTOPEN)
+#endif
+#ifdef TCP_FASTOPEN_CONNECT
+    C(TCP_FASTOPEN_CONNECT)
+#endif
+#ifdef TCP_INFO
+    C(TCP_INFO)
+#endif
+#ifdef TCP_KEEPALIVE
+    C(TCP_KEEPALIVE)
+#endif
+#ifdef TCP_KEEPCNT
+    C(TCP_KEEPCNT)
+#endif
+#ifdef TCP_KEEPIDLE
+    C(TCP_KEEPIDLE)
+#endif
+#ifdef TCP_KEEPINTVL
+    C(TCP_KEEPINTVL)
+#endif
+#ifdef TCP_LINGER2
+    C(TCP_LINGER2)
+#endif
+#ifdef TCP_MAXSEG
+    C(TCP_MAXSEG)
+#endif
+#ifdef TCP_NODELAY
+    C(TCP_NODELAY)
+#endif
+#ifdef TCP_NOPUSH
+    C(TCP_NOPUSH)
+#endif
+#ifdef TCP_NOTSENT_LOWAT
+    C(TCP_NOTSENT_LOWAT)
+#endif
+#ifdef TCP_QUICKACK
+    C(TCP_QUICKACK)
+#endif
+#ifdef TCP_SYNCNT
+    C(TCP_SYNCNT)
+#endif
+#ifdef TCP_USER_TIMEOUT
+    C(TCP_USER_TIMEOUT)
+#endif
+#ifdef TCP_WINDOW_CLAMP
+    C(TCP_WINDOW_CLAMP)
+#endif
+#ifdef IP_ADD_MEMBERSHIP
+    C(IP_ADD_MEMBERSHIP)
+#endif
+#ifdef IP_ADD_SOURCE_MEMBERSHIP
+    C(IP_ADD_SOURCE_MEMBERSHIP)
+#endif
+#ifdef IP_BIND_ADDRESS_NO_PORT
+    C(IP_BIND_ADDRESS_NO_PORT)
+#endif
+#ifdef IP_BLOCK_SOURCE
+    C(IP_BLOCK_SOURCE)
+#endif
+#ifdef IP_DROP_MEMBERSHIP
+    C(IP_DROP_MEMBERSHIP)
+#endif
+#ifdef IP_DROP_SOURCE_MEMBERSHIP
+    C(IP_DROP_SOURCE_MEMBERSHIP)
+#endif
+#ifdef IP_FREEBIND
+    C(IP_FREEBIND)
+#endif
+#ifdef IP_HDRINCL
+    C(IP_HDRINCL)
+#endif
+#ifdef IP_MTU
+    C(IP_MTU)
+#endif
+#ifdef IP_MTU_DISCOVER
+    C(IP_MTU_DISCOVER)
+#endif
+#ifdef IP_MULTICAST_ALL
+    C(IP_MULTICAST_ALL)
+#endif
+#ifdef IP_MULTICAST_IF
+    C(IP_MULTICAST_IF)
+#endif
+#ifdef IP_MULTICAST_LOOP
+    C(IP_MULTICAST_LOOP)
+#endif
+#ifdef IP_MULTICAST_TTL
+    C(IP_MULTICAST_TTL)
+#endif
+#ifdef IP_OPTIONS
+    C(IP_OPTIONS)
+#endif
+#ifdef IP_PKTINFO
+    C(IP_PKTINFO)
+#endif
+#ifdef IP_RECVERR
+    C(IP_RECVERR)
+#endif
+#ifdef IP_RECVTOS
+    C(IP_RECVTOS)
+#endif
+#ifdef IP_RECVTTL
+    C(IP_RECVTTL)
+#endif
+#ifdef IP_TOS
+    C(IP_TOS)
+#endif
+#ifdef IP_TRANSPARENT
+    C(IP_TRANSPARENT)
+#endif
+#ifdef IP_TTL
+    C(IP_TTL)
+#endif
+#ifdef IP_UNBLOCK_SOURCE
+    C(IP_UNBLOCK_SOURCE)
+#endif
+#ifdef IPV6_CHECKSUM
+    C(IPV6_CHECKSUM)
+#endif
+#ifdef IPV6_DONTFRAG
+    C(IPV6_DONTFRAG)
+#endif
+#ifdef IPV6_HOPLIMIT
+    C(IPV6_HOPLIMIT)
+#endif
+#ifdef IPV6_JOIN_GROUP
+    C(IPV6_JOIN_GROUP)
+#endif
+#ifdef IPV6_LEAVE_GROUP
+    C(IPV6_LEAVE_GROUP)
+#endif
+#ifdef IPV6_MTU
+    C(IPV6_MTU)
+#endif
+#ifdef IPV6_MTU_DISCOVER
+    C(IPV6_MTU_DISCOVER)
+#endif
+#ifdef IPV6_MULTICAST_HOPS
+    C(IPV6_MULTICAST_HOPS)
+#endif
+#ifdef IPV6_MULTICAST_IF
+    C(IPV6_MULTICAST_IF)
+#endif
+#ifdef IPV6_MULTICAST_LOOP
+    C(IPV6_MULTICAST_LOOP)
+#endif
+#ifdef IPV6_PKTINFO
+    C(IPV6_PKTINFO)
+#endif
+#ifdef IPV6_RECVERR
+    C(IPV6_RECVERR)
+#endif
+#ifdef IPV6_RECVHOPLIMIT
+    C(IPV6_RECVHOPLIMIT)
+#endif
+#ifdef IPV6_RECVPKTINFO
+    C(IPV6_RECVPKTINFO)
+#endif
+#ifdef IPV6_RECVTCLASS
+    C(IPV6_RECVTCLASS)
+#endif
+#ifdef IPV6_TCLASS
+    C(IPV6_TCLASS)
+#endif
+#ifdef IPV6_UNICAST_HOPS
+    C(IPV6_UNICAST_HOPS)
+#endif
+#ifdef IPV6_V6ONLY
+    C(IPV6_V6ONLY)
+#endif
+#ifdef MCAST_BLOCK_SOURCE
+    C(MCAST_BLOCK_SOURCE)
+#endif
+#ifdef MCAST_JOIN_GROUP
+    C(MCAST_JOIN_GROUP)
+#endif
+#ifdef MCAST_JOIN_SOURCE_GROUP
+    C(MCAST_JOIN_SOURCE_GROUP)
+#endif
+#ifdef MCAST_LEAVE_GROUP
+    C(MCAST_LEAVE_GROUP)
+#endif
+#ifdef MCAST_LEAVE_SOURCE_GROUP
+    C(MCAST_LEAVE_SOURCE_GROUP)
+#endif
+#ifdef MCAST_UNBLOCK_SOURCE
+    C(MCAST_UNBLOCK_SOURCE)
+#endif
+#ifdef IPPROTO_ICMP
+    C(IPPROTO_ICMP)
+#endif
+#ifdef IPPROTO_ICMPV6
+    C(IPPROTO_ICMPV6)
+#endif
+#ifdef IPPROTO_RAW
+    C(IPPROTO_RAW)
+#endif
+#ifdef IPPROTO_UDPLITE
+    C(IPPROTO_UDPLITE)
+#endif
+#ifdef IPPROTO_SCTP
+    C(IPPROTO_SCTP)
 #endif
     C(MSG_OOB) C(MSG_PEEK) C(MSG_DONTROUTE) C(MSG_CTRUNC) C(MSG_TRUNC)
     C(MSG_DONTWAIT) C(MSG_EOR) C(MSG_WAITALL)

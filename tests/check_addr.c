@@ -526,6 +526,57 @@ START_TEST(nameinfo_bad_input) {
 }
 END_TEST
 
+/* getaddrinfo resolves numeric hosts and passive wildcards with the
+ * socket type asked for, without DNS. */
+START_TEST(getaddrinfo_numeric_and_passive) {
+  struct addrinfo hints, *res;
+  llsock_addr addr;
+  char host[LLSOCK_ADDRSTRLEN];
+
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_socktype = SOCK_DGRAM;
+  hints.ai_flags = AI_NUMERICHOST;
+  ck_assert_int_eq(llsock_getaddrinfo("127.0.0.1", "53", &hints, &res), 0);
+  ck_assert_int_eq(res->ai_socktype, SOCK_DGRAM);
+  ck_assert_int_eq(llsock_addr_set(&addr, res->ai_addr, res->ai_addrlen), 0);
+  ck_assert_int_eq(llsock_addr_port(&addr), 53);
+  freeaddrinfo(res);
+
+  hints.ai_family = AF_INET6;
+  hints.ai_flags = AI_PASSIVE;
+  ck_assert_int_eq(llsock_getaddrinfo(NULL, "0", &hints, &res), 0);
+  ck_assert_int_eq(llsock_addr_set(&addr, res->ai_addr, res->ai_addrlen), 0);
+  ck_assert_int_gt(llsock_addr_host(&addr, host, sizeof(host)), 0);
+  ck_assert_str_eq(host, "::");
+  freeaddrinfo(res);
+}
+END_TEST
+
+/* getaddrinfo failures come back as llsock codes, never raw EAI values. */
+START_TEST(getaddrinfo_failures) {
+  struct addrinfo hints, *res = NULL;
+
+  memset(&hints, 0, sizeof(hints));
+  hints.ai_flags = AI_NUMERICHOST;
+  ck_assert_int_eq(llsock_getaddrinfo("not-numeric", "80", &hints, &res),
+                   LLSOCK_EAI_NONAME);
+  ck_assert_int_eq(llsock_getaddrinfo(NULL, NULL, NULL, &res),
+                   LLSOCK_EAI_NONAME);
+  ck_assert_int_eq(llsock_getaddrinfo("127.0.0.1", "70000", NULL, &res),
+                   -EINVAL);
+  ck_assert_int_eq(llsock_getaddrinfo("127.0.0.1", "80", NULL, NULL),
+                   -EINVAL);
+  hints.ai_flags = -1;
+  ck_assert_int_eq(llsock_getaddrinfo("127.0.0.1", "80", &hints, &res),
+                   LLSOCK_EAI_BADFLAGS);
+  hints.ai_flags = 0;
+  hints.ai_socktype = 12345;
+  ck_assert_int_eq(llsock_getaddrinfo("127.0.0.1", "80", &hints, &res),
+                   LLSOCK_EAI_SOCKTYPE);
+  ck_assert_ptr_null(res);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("addr");
   TCase *tc = tu_tcase(s, "set");
@@ -533,6 +584,10 @@ int main(void) {
   tcase_add_test(tc, set_copies_sockaddr);
   tcase_add_test(tc, set_empty_is_unspec);
   tcase_add_test(tc, set_bad_input);
+
+  tc = tu_tcase(s, "getaddrinfo");
+  tcase_add_test(tc, getaddrinfo_numeric_and_passive);
+  tcase_add_test(tc, getaddrinfo_failures);
 
   tc = tu_tcase(s, "inet");
   tcase_add_test(tc, inet_parses_ipv4);

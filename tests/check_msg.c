@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char file_text[] = "0123456789abcdefghijklmnopqrstuvwxyz";
@@ -280,6 +281,171 @@ START_TEST(sendfile_bad_input) {
 }
 END_TEST
 
+/* One sendmmsg call sends every datagram and one recvmmsg call receives
+ * them all, each with its length and sender. */
+START_TEST(batch_round_trip) {
+  enum { N = 8 };
+  llsock_mmsg out[N], in[N];
+  struct iovec oiov[N], iiov[N];
+  char text[N][8], buf[N][16];
+  llsock_addr from[N], addr_a;
+  int a, b, i;
+
+  tu_udp_pair(&a, &b);
+  ck_assert_int_eq(llsock_sockname(a, &addr_a), 0);
+  memset(out, 0, sizeof(out));
+  memset(in, 0, sizeof(in));
+  for (i = 0; i < N; i++) {
+    snprintf(text[i], sizeof(text[i]), "msg %d", i);
+    oiov[i] = (struct iovec){text[i], strlen(text[i])};
+    out[i].hdr.msg_iov = &oiov[i];
+    out[i].hdr.msg_iovlen = 1;
+    iiov[i] = (struct iovec){buf[i], sizeof(buf[i])};
+    in[i].hdr.msg_iov = &iiov[i];
+    in[i].hdr.msg_iovlen = 1;
+    in[i].hdr.msg_name = &from[i].u.sa;
+    in[i].hdr.msg_namelen = sizeof(from[i].u.storage);
+  }
+  ck_assert_int_eq(llsock_sendmmsg(a, out, N, 0), N);
+  for (i = 0; i < N; i++)
+    ck_assert_uint_eq(out[i].len, strlen(text[i]));
+  tu_wait(b, POLLIN);
+  ck_assert_int_eq(llsock_recvmmsg(b, in, N, MSG_DONTWAIT), N);
+  for (i = 0; i < N; i++) {
+    ck_assert_uint_eq(in[i].len, strlen(text[i]));
+    ck_assert_int_eq(memcmp(buf[i], text[i], in[i].len), 0);
+    from[i].len = in[i].hdr.msg_namelen;
+    ck_assert(llsock_addr_equal(&from[i], &addr_a));
+  }
+  ck_assert_int_eq(llsock_recvmmsg(b, in, N, MSG_DONTWAIT), -EAGAIN);
+  tu_close2(a, b);
+}
+END_TEST
+
+/* MSG_WAITFORONE returns what has arrived instead of waiting for n. */
+START_TEST(batch_waitforone) {
+  llsock_mmsg in[4];
+  struct iovec iov[4];
+  char buf[4][8];
+  int a, b, i;
+
+  tu_udp_pair(&a, &b);
+  memset(in, 0, sizeof(in));
+  for (i = 0; i < 4; i++) {
+    iov[i] = (struct iovec){buf[i], sizeof(buf[i])};
+    in[i].hdr.msg_iov = &iov[i];
+    in[i].hdr.msg_iovlen = 1;
+  }
+  ck_assert_int_eq(llsock_send(a, "one", 3, 0), 3);
+  tu_wait(b, POLLIN);
+  ck_assert_int_eq(llsock_recvmmsg(b, in, 4, MSG_WAITFORONE), 1);
+  ck_assert_uint_eq(in[0].len, 3);
+  tu_close2(a, b);
+}
+END_TEST
+
+/* Batches refuse NULL arrays, too many messages and closed fds. */
+START_TEST(batch_bad_input) {
+  llsock_mmsg one;
+
+  memset(&one, 0, sizeof(one));
+  ck_assert_int_eq(llsock_sendmmsg(0, NULL, 1, 0), -EINVAL);
+  ck_assert_int_eq(llsock_recvmmsg(0, NULL, 1, 0), -EINVAL);
+  ck_assert_int_eq(llsock_sendmmsg(0, &one, LLSOCK_MAX_BATCH + 1, 0),
+                   -EINVAL);
+  ck_assert_int_eq(llsock_recvmmsg(0, &one, LLSOCK_MAX_BATCH + 1, 0),
+                   -EINVAL);
+  ck_assert_int_eq(llsock_sendmmsg(tu_closed_fd(), &one, 1, 0), -EBADF);
+  ck_assert_int_eq(llsock_recvmmsg(tu_closed_fd(), &one, 1, 0), -EBADF);
+}
+END_TEST
+
+/* Receives a datagram sent to b with room for ancillary data. */
+static ssize_t recv_with_control(int b, char *control, size_t size,
+                                 struct msghdr *msg) {
+  static char byte[4];
+  static struct iovec iov = {byte, sizeof(byte)};
+
+  memset(msg, 0, sizeof(*msg));
+  msg->msg_iov = &iov;
+  msg->msg_iovlen = 1;
+  msg->msg_control = control;
+  msg->msg_controllen = size;
+  tu_wait(b, POLLIN);
+  return llsock_recvmsg(b, msg, 0);
+}
+
+/* IP_PKTINFO and SO_TIMESTAMPNS data decode to the arrival interface,
+ * the destination address and a plausible time. */
+START_TEST(cmsg_pktinfo_and_timestamp) {
+  union {
+    struct cmsghdr align;
+    char buf[256];
+  } control;
+  struct msghdr msg;
+  struct cmsghdr *cmsg;
+  llsock_addr dst;
+  char host[LLSOCK_ADDRSTRLEN];
+  int a, b, ifindex = -1, seen = 0;
+  double sec = 0;
+
+  tu_udp_pair(&a, &b);
+  ck_assert_int_eq(llsock_opt_setint(b, IPPROTO_IP, IP_PKTINFO, 1), 0);
+  ck_assert_int_eq(llsock_opt_setint(b, SOL_SOCKET, SO_TIMESTAMPNS, 1), 0);
+  ck_assert_int_eq(llsock_send(a, "t", 1, 0), 1);
+  ck_assert_int_eq(recv_with_control(b, control.buf, sizeof(control), &msg),
+                   1);
+  for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+    if (llsock_cmsg_pktinfo(cmsg, &ifindex, &dst) == 0) {
+      ck_assert_int_gt(ifindex, 0);
+      ck_assert_int_gt(llsock_addr_host(&dst, host, sizeof(host)), 0);
+      ck_assert_str_eq(host, "127.0.0.1");
+      seen |= 1;
+    } else if (llsock_cmsg_timestamp(cmsg, &sec) == 0) {
+      ck_assert(sec > (double)time(NULL) - 60 && sec < (double)time(NULL) + 60);
+      seen |= 2;
+    }
+    ck_assert_int_eq(llsock_cmsg_cred(cmsg, NULL, NULL, NULL), -EINVAL);
+  }
+  ck_assert_int_eq(seen, 3);
+  tu_close2(a, b);
+}
+END_TEST
+
+/* SO_PASSCRED makes SCM_CREDENTIALS arrive naming the sender. */
+START_TEST(cmsg_credentials) {
+  union {
+    struct cmsghdr align;
+    char buf[256];
+  } control;
+  struct msghdr msg;
+  int pair[2], ifindex;
+  pid_t pid = 0;
+  uid_t uid = 1;
+  gid_t gid = 1;
+  double sec;
+  llsock_addr dst;
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_opt_setint(pair[1], SOL_SOCKET, SO_PASSCRED, 1), 0);
+  ck_assert_int_eq(llsock_send(pair[0], "c", 1, 0), 1);
+  ck_assert_int_eq(
+      recv_with_control(pair[1], control.buf, sizeof(control), &msg), 1);
+  ck_assert_ptr_nonnull(CMSG_FIRSTHDR(&msg));
+  ck_assert_int_eq(llsock_cmsg_cred(CMSG_FIRSTHDR(&msg), &pid, &uid, &gid), 0);
+  ck_assert_int_eq(pid, getpid());
+  ck_assert_int_eq(uid, getuid());
+  ck_assert_int_eq(gid, getgid());
+  ck_assert_int_eq(llsock_cmsg_timestamp(CMSG_FIRSTHDR(&msg), &sec), -EINVAL);
+  ck_assert_int_eq(llsock_cmsg_pktinfo(CMSG_FIRSTHDR(&msg), &ifindex, &dst),
+                   -EINVAL);
+  ck_assert_int_eq(llsock_cmsg_pktinfo(NULL, &ifindex, &dst), -EINVAL);
+  ck_assert_int_eq(llsock_cmsg_timestamp(NULL, &sec), -EINVAL);
+  ck_assert_int_eq(llsock_cmsg_cred(NULL, &pid, &uid, &gid), -EINVAL);
+  tu_close2(pair[0], pair[1]);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("msg");
   TCase *tc;
@@ -294,6 +460,13 @@ int main(void) {
   tcase_add_test(tc, recvmsg_ctrunc_marks_slots);
   tcase_add_test(tc, fds_bad_input);
   tcase_add_test(tc, peercred_unix);
+  tc = tu_tcase(s, "batch");
+  tcase_add_test(tc, batch_round_trip);
+  tcase_add_test(tc, batch_waitforone);
+  tcase_add_test(tc, batch_bad_input);
+  tc = tu_tcase(s, "cmsg");
+  tcase_add_test(tc, cmsg_pktinfo_and_timestamp);
+  tcase_add_test(tc, cmsg_credentials);
   tc = tu_tcase(s, "sendfile");
   tu_use_tmpdir(tc);
   tcase_add_test(tc, sendfile_offsets);

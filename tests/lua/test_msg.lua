@@ -200,4 +200,87 @@ T.case("sendmsg and recvmsg reject malformed arguments", function(t)
   T.iofails("EBADF", false, "closed fd", llsocket.sendmsg(1000, "x"))
 end)
 
+T.case("sendmmsg sends a batch to several addresses and recvmmsg takes it",
+       function(t)
+  local u1, u2, addr1, addr2 = t:udppair()
+  local u3 = t:own("bind u3", llsocket.inet.bind("127.0.0.1", 0, opt.SOCK_DGRAM))
+  local addr3 = T.ok("sockname u3", llsocket.sockname(u3))
+  local batch = {}
+  for i = 1, 6 do
+    batch[i] = { "datagram " .. i, i % 2 == 1 and addr2 or addr3 }
+  end
+  T.eq(llsocket.sendmmsg(u1, batch), 6, "all six sent")
+  T.waitfor("three datagrams at u2", 5, function()
+    return llsocket.recv(u2, 1, opt.MSG_PEEK, opt.MSG_DONTWAIT) ~= nil
+  end)
+  local datas, addrs = T.ok("recvmmsg", llsocket.recvmmsg(u2, 10, 64,
+                                                           opt.MSG_WAITFORONE))
+  T.truthy(#datas >= 1 and #datas <= 3, "between one and three at u2")
+  for i, d in ipairs(datas) do
+    T.eq(d, "datagram " .. (2 * i - 1), "datagram order")
+    T.eq(addrs[i], addr1, "sender " .. i)
+  end
+  T.iofails("EAGAIN", true, "nothing at u3 yet or drained",
+            (function()
+              local all = {}
+              for _ = 1, 3 do
+                local d = llsocket.recvmmsg(u3, 3, 64, opt.MSG_DONTWAIT)
+                if not d then break end
+                for _, x in ipairs(d) do all[#all + 1] = x end
+              end
+              T.eq(#all, 3, "three at u3")
+              return llsocket.recvmmsg(u3, 3, 64, opt.MSG_DONTWAIT)
+            end)())
+end)
+
+T.case("recvmmsg truncates to len and gives false for unnamed senders",
+       function(t)
+  local a, b = pair(t, opt.SOCK_DGRAM)
+  T.eq(llsocket.sendmmsg(a, { "abcdef", "gh" }), 2, "plain strings")
+  local datas, addrs = T.ok("recvmmsg", llsocket.recvmmsg(b, 2, 4))
+  T.eq(#datas, 2, "both")
+  T.eq(datas[1], "abcd", "cut to len")
+  T.eq(datas[2], "gh", "short one whole")
+  T.eq(addrs[1], false, "no sender address")
+end)
+
+T.case("sendmmsg and recvmmsg reject malformed batches", function(t)
+  local a, b = pair(t, opt.SOCK_DGRAM)
+  T.argerror(2, "empty batch", llsocket.sendmmsg, a, {})
+  T.argerror(2, "number item", llsocket.sendmmsg, a, { 5 })
+  T.argerror(2, "bad address", llsocket.sendmmsg, a, { { "x", "y" } })
+  T.argerror(2, "missing data", llsocket.sendmmsg, a, { {} })
+  local many = {}
+  for i = 1, 1025 do many[i] = "x" end
+  T.argerror(2, "1025 messages", llsocket.sendmmsg, a, many)
+  T.argerror(2, "count 0", llsocket.recvmmsg, b, 0)
+  T.argerror(2, "count 1025", llsocket.recvmmsg, b, 1025)
+  T.argerror(3, "too much memory", llsocket.recvmmsg, b, 1024, 65536)
+  T.iofails("EBADF", false, "closed fd", llsocket.sendmmsg(1000, { "x" }))
+end)
+
+T.case("recvmsg decodes fds, credentials, pktinfo and timestamps",
+       function(t)
+  local a, b = pair(t, opt.SOCK_DGRAM)
+  T.eq(llsocket.sendfds(a, "f", { a, b }), 1, "send two fds")
+  local m = T.ok("recvmsg fds", llsocket.recvmsg(b))
+  T.eq(#m.fds, 2, "two fds decoded")
+  for _, fd in ipairs(m.fds) do
+    T.eq(llsocket.type(fd), opt.SOCK_DGRAM, "fd is a socket")
+    T.nothing("close", llsocket.close(fd))
+  end
+  T.nothing("passcred", llsocket.setsockopt(b, opt.SOL_SOCKET, 16, 1))
+  T.eq(llsocket.send(a, "c"), 1, "send")
+  m = T.ok("recvmsg cred", llsocket.recvmsg(b))
+  T.truthy(m.cred and m.cred.pid > 0, "pid")
+  local u1, u2 = t:udppair()
+  T.nothing("pktinfo", llsocket.setsockopt(u2, opt.IPPROTO_IP, 8, 1))
+  T.nothing("timestampns", llsocket.setsockopt(u2, opt.SOL_SOCKET, 35, 1))
+  T.eq(llsocket.sendto(u1, "p", llsocket.sockname(u2)), 1, "sendto")
+  m = T.ok("recvmsg pktinfo", llsocket.recvmsg(u2))
+  T.eq(m.pktinfo.addr, "127.0.0.1", "destination address")
+  T.truthy(m.pktinfo.ifindex > 0, "interface index")
+  T.truthy(math.abs(m.timestamp - os.time()) < 60, "timestamp near now")
+end)
+
 T.done()

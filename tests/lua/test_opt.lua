@@ -5,13 +5,15 @@ local inet, unix, opt = llsocket.inet, llsocket.unix, llsocket.opt
 
 local BOOLEAN_OPTIONS = {
   "cloexec", "nonblock", "nodelay", "reuseaddr", "broadcast", "debug",
-  "keepalive", "oobinline", "timestamp",
+  "keepalive", "oobinline", "timestamp", "reuseport", "dontroute",
+  "timestampns", "cork", "fastopen_connect", "pktinfo", "multicast_loop",
 }
 
 local ALL_OPTIONS = {
   "cloexec", "nonblock", "nodelay", "reuseaddr", "broadcast", "debug",
   "keepalive", "oobinline", "timestamp", "rcvbuf", "rcvlowat", "sndbuf",
-  "sndlowat", "rcvtimeo", "sndtimeo",
+  "sndlowat", "rcvtimeo", "sndtimeo", "reuseport", "dontroute",
+  "timestampns", "cork", "fastopen_connect", "pktinfo", "multicast_loop",
 }
 
 T.case("every boolean option reads a boolean and round-trips true and false",
@@ -21,6 +23,7 @@ T.case("every boolean option reads a boolean and round-trips true and false",
     local f = opt[name]
     T.type(f, "function", "opt." .. name)
     T.type(f(fd), "boolean", name .. " read")
+    T.argerror(2, name .. "(1)", f, fd, 1)
     local on, err = f(fd, true)
     if name == "debug" and on == nil then
       -- SO_DEBUG needs CAP_NET_ADMIN to enable.
@@ -203,6 +206,465 @@ T.case("every MSG_* flag is present as an integer with the platform's value",
     if type(name) == "string" and name:match("^[%u_]+$") then
       T.type(value, "integer", "opt." .. name)
     end
+  end
+end)
+
+-- ---- the full option set ---------------------------------------------------
+
+-- The effective capability set, to know what privileged options must do.
+local function capabilities()
+  local f = assert(io.open("/proc/self/status", "r"))
+  local text = f:read("a")
+  f:close()
+  return tonumber(text:match("CapEff:%s*(%x+)"), 16) or 0
+end
+local CAP_NET_ADMIN, CAP_NET_RAW = 1 << 12, 1 << 13
+
+-- The integer in a /proc/sys file: the defaults some options start from.
+local function sysctl(path)
+  local f = assert(io.open("/proc/sys/" .. path, "r"))
+  local value = math.tointeger(f:read("n"))
+  f:close()
+  return value
+end
+
+local function ipv6_usable(t)
+  local probe = inet.bind("::1", 0, opt.SOCK_DGRAM)
+  if probe == nil then return false end
+  t:close(t:own("probe ::1", probe))
+  return true
+end
+
+-- An unbound IPv6 UDP socket (binding to ::1 would turn v6only on), or a
+-- skip when ::1 is unusable.
+local function udp6(t)
+  if not ipv6_usable(t) then t:skip("::1 is not usable here") end
+  return t:own("udp6", llsocket.socket(opt.AF_INET6, opt.SOCK_DGRAM))
+end
+
+-- lo's interface index.
+local function lo_index()
+  local f = assert(io.open("/sys/class/net/lo/ifindex", "r"))
+  local index = math.tointeger(f:read("n"))
+  f:close()
+  return index
+end
+
+-- Errors by name through llsocket.errname, which knows every errno
+-- (llsocket.errno lists only the common ones).
+local function named(got, name, what)
+  T.type(got, "integer", what)
+  T.eq(llsocket.errname(got), name, what)
+end
+
+local function fails_named(name, what, v, e)
+  T.eq(v, nil, what)
+  named(e, name, what)
+end
+
+T.case("flags of IPv6 and unix sockets round-trip; IPv4 refuses IPv6 ones",
+       function(t)
+  local v6 = udp6(t)
+  T.eq(opt.v6only(v6), sysctl("net/ipv6/bindv6only") ~= 0, "v6only default")
+  T.eq(opt.v6only(v6, true), true, "v6only on")
+  T.eq(opt.v6only(v6, false), false, "v6only off")
+  T.eq(opt.recvpktinfo(v6), false, "recvpktinfo default")
+  T.eq(opt.recvpktinfo(v6, true), true, "recvpktinfo on")
+  T.eq(opt.multicast_loop(v6), true, "IPv6 multicast_loop default")
+  T.eq(opt.multicast_loop(v6, false), false, "IPv6 multicast_loop off")
+  T.eq(llsocket.getsockopt(v6, opt.IPPROTO_IPV6, opt.IPV6_MULTICAST_LOOP), 0,
+       "multicast_loop picked IPV6_MULTICAST_LOOP")
+  local v4 = t:own("udp", inet.bind("127.0.0.1", 0, opt.SOCK_DGRAM))
+  T.fails("EOPNOTSUPP", "v6only on IPv4", opt.v6only(v4))
+  T.fails("ENOPROTOOPT", "set v6only on IPv4", opt.v6only(v4, true))
+  T.fails("ENOPROTOOPT", "set recvpktinfo on IPv4", opt.recvpktinfo(v4, true))
+  local a = t:own("unix dgram", unix.bind(t:tmpdir() .. "/d", opt.SOCK_DGRAM))
+  T.eq(opt.passcred(a), false, "passcred default")
+  T.eq(opt.passcred(a, true), true, "passcred on")
+  T.eq(opt.passcred(a, false), false, "passcred off")
+  T.fails("EOPNOTSUPP", "multicast_loop on unix", opt.multicast_loop(a))
+  T.argerror(2, "passcred with an integer", opt.passcred, a, 1)
+end)
+
+T.case("acceptconn is false until listen, true after, and read only",
+       function(t)
+  local fd = t:own("tcp", inet.bind("127.0.0.1", 0, opt.SOCK_STREAM))
+  T.eq(opt.acceptconn(fd), false, "before listen")
+  T.nothing("listen", llsocket.listen(fd))
+  T.eq(opt.acceptconn(fd), true, "after listen")
+  T.eq(opt.acceptconn(fd, nil), true, "nil value reads")
+  T.argerror(2, "acceptconn set true", opt.acceptconn, fd, true)
+  T.argerror(2, "acceptconn set false", opt.acceptconn, fd, false)
+end)
+
+T.case("reuseport lets two UDP sockets bind one port", function(t)
+  local a = t:own("udp a", inet.bind("127.0.0.1", 0, opt.SOCK_DGRAM))
+  local port = T.ok("sockname", llsocket.sockname(a)):port()
+  -- a port already taken without reuseport stays taken
+  T.fails("EADDRINUSE", "bind without reuseport",
+          inet.bind("127.0.0.1", port, opt.SOCK_DGRAM))
+  t:close(a)
+  local addr = T.ok("addr", llsocket.addr.inet("127.0.0.1", 0))
+  local fds = {}
+  for i = 1, 2 do
+    fds[i] = t:own("udp", llsocket.socket(opt.AF_INET, opt.SOCK_DGRAM))
+    T.eq(opt.reuseport(fds[i], true), true, "reuseport on " .. i)
+  end
+  T.nothing("bind first", llsocket.bind(fds[1], addr))
+  addr = T.ok("sockname", llsocket.sockname(fds[1]))
+  T.nothing("bind second to the same port", llsocket.bind(fds[2], addr))
+end)
+
+-- name, socket kind, default (or a sysctl path), a value that reads back as
+-- itself, kernel-refused values (nil, EINVAL), out-of-range values (Lua error)
+local INT_OPTIONS = {
+  { "keepidle", "tcp", "net/ipv4/tcp_keepalive_time", 30, { 0, 32768 },
+    { -1 } },
+  { "keepintvl", "tcp", "net/ipv4/tcp_keepalive_intvl", 5, { 0, 32768 },
+    { -1 } },
+  { "keepcnt", "tcp", "net/ipv4/tcp_keepalive_probes", 3, { 0, 128 },
+    { -1 } },
+  { "fastopen", "tcp", 0, 5, {}, { -1, 1 << 31 } },
+  { "defer_accept", "tcp", 0, 3, {}, { -1 } },
+  { "user_timeout", "tcp", 0, 1500, {}, { -1 } },
+  { "tos", "udp", 0, 0xb9, {}, { -1, 256 } },
+  { "ttl", "udp", "net/ipv4/ip_default_ttl", 17, { 0 }, { -2, 256 } },
+  { "multicast_ttl", "udp", 1, 8, {}, { -2, 256 } },
+  { "tclass", "udp6", 0, 0xb9, {}, { -2, 256 } },
+  { "hoplimit", "udp6", "net/ipv6/conf/all/hop_limit", 17, {}, { -2, 256 } },
+  { "multicast_hops", "udp6", 1, 8, {}, { -2, 256 } },
+}
+
+T.case("integer options read their default and round-trip; range checked",
+       function(t)
+  local socks = {
+    tcp = t:own("tcp", llsocket.socket(opt.AF_INET, opt.SOCK_STREAM)),
+    udp = t:own("udp", llsocket.socket(opt.AF_INET, opt.SOCK_DGRAM)),
+  }
+  if ipv6_usable(t) then
+    socks.udp6 = t:own("udp6", llsocket.socket(opt.AF_INET6, opt.SOCK_DGRAM))
+  else
+    print("# ::1 is not usable here: the IPv6 integers are not checked")
+  end
+  for _, o in ipairs(INT_OPTIONS) do
+    local name, kind, default, value, refused, outside = table.unpack(o)
+    local fd = socks[kind]
+    if fd then
+      local f = T.type(opt[name], "function", "opt." .. name)
+      if type(default) == "string" then default = sysctl(default) end
+      T.eq(f(fd), default, name .. " default")
+      T.eq(f(fd, value), value, name .. " set")
+      T.eq(f(fd), value, name .. " read back")
+      for _, v in ipairs(refused) do
+        T.fails("EINVAL", name .. "(" .. v .. ")", f(fd, v))
+      end
+      for _, v in ipairs(outside) do
+        T.argerror(2, name .. "(" .. v .. ")", f, fd, v)
+      end
+      T.argerror(2, name .. "(true)", f, fd, true)
+      T.argerror(2, name .. "(1.5)", f, fd, 1.5)
+      T.eq(f(fd), value, name .. " kept after bad values")
+    end
+  end
+  T.eq(opt.ttl(socks.udp, -1), sysctl("net/ipv4/ip_default_ttl"),
+       "ttl -1 is the default")
+  T.fails("EOPNOTSUPP", "keepidle on UDP", opt.keepidle(socks.udp))
+  T.fails("ENOPROTOOPT", "set keepidle on UDP", opt.keepidle(socks.udp, 9))
+end)
+
+T.case("defer_accept rounds up to Linux's retransmission steps", function(t)
+  local fd = t:own("tcp", llsocket.socket(opt.AF_INET, opt.SOCK_STREAM))
+  T.eq(opt.defer_accept(fd, 5), 7, "5 s is three SYN-ACKs: 1+2+4 s")
+end)
+
+T.case("cork holds a small write back until uncorked", function(t)
+  local c, s = t:tcppair()
+  T.eq(opt.cork(c, true), true, "cork")
+  T.eq(llsocket.send(c, "abc"), 3, "send")
+  T.iofails("EAGAIN", true, "held back", llsocket.recv(s, 8, opt.MSG_DONTWAIT))
+  T.eq(opt.cork(c, false), false, "uncork")
+  T.eq(llsocket.recv(s, 8), "abc", "sent on uncork")
+end)
+
+T.case("fastopen options apply before connecting only", function(t)
+  local c = t:tcppair()
+  T.fails("EINVAL", "fastopen on a connected socket", opt.fastopen(c, 5))
+  T.fails("EINVAL", "fastopen_connect on a connected socket",
+          opt.fastopen_connect(c, true))
+end)
+
+T.case("linger reads false or seconds; 0 seconds makes close reset",
+       function(t)
+  local c, s = t:tcppair()
+  T.eq(opt.linger(c), false, "default off")
+  T.eq(opt.linger(c, 5), 5, "on for 5 s")
+  T.eq(opt.linger(c), 5, "read back")
+  T.eq(opt.linger(c, false), false, "off")
+  T.argerror(2, "linger(true)", opt.linger, c, true)
+  T.argerror(2, "linger(-1)", opt.linger, c, -1)
+  T.argerror(2, "linger('5')", opt.linger, c, "5")
+  T.argerror(2, "linger(0.5)", opt.linger, c, 0.5)
+  T.eq(opt.linger(c, 0), 0, "on for 0 s")
+  t:close(c)
+  T.iofails("ECONNRESET", false, "peer sees a reset", llsocket.recv(s))
+end)
+
+T.case("mark reads 0 and, with CAP_NET_ADMIN, any 32-bit value", function(t)
+  local fd = t:own("udp", llsocket.socket(opt.AF_INET, opt.SOCK_DGRAM))
+  T.eq(opt.mark(fd), 0, "default")
+  T.argerror(2, "mark(-1)", opt.mark, fd, -1)
+  T.argerror(2, "mark(2^32)", opt.mark, fd, 1 << 32)
+  T.argerror(2, "mark('x')", opt.mark, fd, "x")
+  local caps = capabilities()
+  if caps & CAP_NET_ADMIN ~= 0 then
+    T.eq(opt.mark(fd, 42), 42, "mark 42")
+    T.eq(opt.mark(fd, 0xffffffff), 0xffffffff, "mark 2^32-1")
+    T.eq(opt.mark(fd), 0xffffffff, "read back")
+  elseif caps & CAP_NET_RAW == 0 then
+    T.fails("EPERM", "mark without privilege", opt.mark(fd, 42))
+  end
+end)
+
+T.case("bindtodevice names the interface; errors are returned", function(t)
+  local fd = t:own("udp", llsocket.socket(opt.AF_INET, opt.SOCK_DGRAM))
+  T.eq(opt.bindtodevice(fd), "", "unbound")
+  T.fails("ENAMETOOLONG", "name too long",
+          opt.bindtodevice(fd, "0123456789abcdef"))
+  T.argerror(2, "name with a NUL", opt.bindtodevice, fd, "l\0o")
+  T.argerror(2, "name as a table", opt.bindtodevice, fd, {})
+  if capabilities() & CAP_NET_RAW == 0 then
+    -- since Linux 5.7 a first binding needs no privilege; changing it does
+    local name, err = opt.bindtodevice(fd, "lo")
+    if name == "lo" then name, err = opt.bindtodevice(fd, "") end
+    T.fails("EPERM", "changing the binding without CAP_NET_RAW", name, err)
+    return
+  end
+  fails_named("ENODEV", "unknown interface", opt.bindtodevice(fd, "nosuchif0"))
+  T.eq(opt.bindtodevice(fd, "lo"), "lo", "bound to lo")
+  T.eq(opt.bindtodevice(fd), "lo", "read back")
+  T.eq(opt.bindtodevice(fd, ""), "", "unbound again")
+end)
+
+T.case("tcpinfo follows a loopback connection", function(t)
+  local lfd, port = t:listener()
+  T.eq(T.ok("tcpinfo", opt.tcpinfo(lfd)).state, "LISTEN", "listener")
+  local c = t:own("connect", inet.connect("127.0.0.1", port, opt.SOCK_STREAM))
+  local s = t:own("accept", llsocket.accept(lfd))
+  T.eq(llsocket.send(c, "ping"), 4, "send")
+  T.eq(llsocket.recv(s, 4), "ping", "recv")
+  local info = T.ok("tcpinfo", opt.tcpinfo(c))
+  T.eq(info.state, "ESTABLISHED", "state")
+  for _, field in ipairs({ "rtt_us", "rto_us", "snd_mss", "rcv_mss",
+                           "snd_cwnd", "pmtu" }) do
+    T.type(info[field], "integer", field)
+    T.truthy(info[field] > 0, field .. " > 0")
+  end
+  -- one loopback sample may leave no variation to speak of
+  T.type(info.rttvar_us, "integer", "rttvar_us")
+  T.truthy(info.pmtu > info.snd_mss, "segments fit the path MTU")
+  for _, field in ipairs({ "retransmits", "total_retrans", "lost", "probes",
+                           "backoff" }) do
+    T.eq(info[field], 0, field)
+  end
+  t:close(s)
+  T.eq(llsocket.recv(c), "", "end of file")
+  T.eq(opt.tcpinfo(c).state, "CLOSE_WAIT", "after the peer closed")
+  T.argerror(2, "tcpinfo with a value", opt.tcpinfo, c, {})
+  local u = t:own("udp", llsocket.socket(opt.AF_INET, opt.SOCK_DGRAM))
+  T.fails("EOPNOTSUPP", "tcpinfo on UDP", opt.tcpinfo(u))
+end)
+
+T.case("multicast_if: an address on IPv4, an index on IPv6", function(t)
+  local fd = t:own("udp", llsocket.socket(opt.AF_INET, opt.SOCK_DGRAM))
+  T.eq(opt.multicast_if(fd), "0.0.0.0", "IPv4 default")
+  T.eq(opt.multicast_if(fd, "127.0.0.1"), "127.0.0.1", "by address")
+  T.eq(opt.multicast_if(fd, ""), "0.0.0.0", "back to the default")
+  T.eq(opt.multicast_if(fd, "lo"), "0.0.0.0", "by name reads no address")
+  fails_named("ENODEV", "unknown interface", opt.multicast_if(fd, "nosuchif0"))
+  T.fails("EADDRNOTAVAIL", "address of no interface",
+          opt.multicast_if(fd, "192.0.2.1"))
+  T.argerror(2, "interface as a table", opt.multicast_if, fd, {})
+  T.argerror(2, "negative index", opt.multicast_if, fd, -1)
+  local v6 = udp6(t)
+  T.eq(opt.multicast_if(v6), 0, "IPv6 default")
+  local lo = lo_index()
+  T.eq(opt.multicast_if(v6, "lo"), lo, "by name")
+  T.eq(opt.multicast_if(v6, 0), 0, "index 0")
+  T.eq(opt.multicast_if(v6, lo), lo, "by index")
+  T.fails("EINVAL", "IPv4 address on IPv6", opt.multicast_if(v6, "127.0.0.1"))
+end)
+
+local GROUP, SSM_GROUP = "239.255.0.2", "232.255.0.2"
+
+-- A socket bound to group, joined to it; skips when this machine cannot.
+local function member(t, group, join, ...)
+  local fd = t:own("bind " .. group, inet.bind(group, 0, opt.SOCK_DGRAM))
+  local result = table.pack(join(fd, group, ...))
+  local err = result[1]
+  if err ~= nil and (llsocket.errname(err) == "ENODEV" or
+                     llsocket.errname(err) == "ENOBUFS") then
+    t:skip("cannot join a multicast group here (" .. T.errdesc(err) .. ")")
+  end
+  T.nothing("join " .. group, table.unpack(result, 1, result.n))
+  return fd, T.ok("sockname", llsocket.sockname(fd))
+end
+
+-- A socket on source that sends multicast over loopback, never beyond.
+local function sender(t, source)
+  local fd = t:own("bind " .. source, inet.bind(source, 0, opt.SOCK_DGRAM))
+  T.eq(opt.multicast_if(fd, "127.0.0.1"), "127.0.0.1", "multicast_if")
+  T.eq(opt.multicast_loop(fd, true), true, "multicast_loop")
+  T.eq(opt.multicast_ttl(fd, 0), 0, "TTL 0: the host only")
+  return fd
+end
+
+T.case("join a group on lo, receive what is sent there, leave", function(t)
+  local fd, to = member(t, GROUP, opt.join, "lo")
+  local s = sender(t, "127.0.0.1")
+  T.eq(llsocket.sendto(s, "to the group", to), 12, "sendto group")
+  T.eq(llsocket.recv(fd), "to the group", "received")
+  T.err(opt.join(fd, GROUP, "lo"), "EADDRINUSE", "join twice")
+  T.nothing("leave", opt.leave(fd, GROUP, "lo"))
+  T.err(opt.leave(fd, GROUP, "lo"), "EADDRNOTAVAIL", "leave twice")
+  T.nothing("join by index", opt.join(fd, GROUP, lo_index()))
+  T.nothing("leave by address", opt.leave(fd, GROUP, "127.0.0.1"))
+end)
+
+T.case("source-specific join and block on lo filter by sender", function(t)
+  local fd, to = member(t, SSM_GROUP, function(fd, group)
+    return opt.join_source(fd, group, "127.0.0.1", "lo")
+  end)
+  local good, bad = sender(t, "127.0.0.1"), sender(t, "127.0.0.2")
+  -- sent first, so it would be read first had it not been dropped
+  T.eq(llsocket.sendto(bad, "from .2", to), 7, "send from .2")
+  T.eq(llsocket.sendto(good, "from .1", to), 7, "send from .1")
+  T.eq(llsocket.recv(fd), "from .1", "only the joined source")
+  T.nothing("leave_source", opt.leave_source(fd, SSM_GROUP, "127.0.0.1", "lo"))
+  T.err(opt.leave_source(fd, SSM_GROUP, "127.0.0.1", "lo"), "EINVAL",
+        "no membership left")
+  local any = member(t, GROUP, opt.join, "127.0.0.1")
+  to = T.ok("sockname", llsocket.sockname(any))
+  T.nothing("block .2", opt.block_source(any, GROUP, "127.0.0.2", "127.0.0.1"))
+  T.eq(llsocket.sendto(bad, "blocked", to), 7, "send from .2")
+  T.eq(llsocket.sendto(good, "allowed", to), 7, "send from .1")
+  T.eq(llsocket.recv(any), "allowed", "blocked source dropped")
+  T.nothing("unblock .2",
+            opt.unblock_source(any, GROUP, "127.0.0.2", "127.0.0.1"))
+  T.eq(llsocket.sendto(bad, "unblocked", to), 9, "send from .2 again")
+  T.eq(llsocket.recv(any), "unblocked", "unblocked source received")
+end)
+
+T.case("IPv6 groups are joined and left on lo", function(t)
+  local fd = udp6(t)
+  T.nothing("join", opt.join(fd, "ff15::4c4c:2", "lo"))
+  T.nothing("join_source", opt.join_source(fd, "ff35::4c4c:2", "::1", "lo"))
+  T.nothing("leave_source", opt.leave_source(fd, "ff35::4c4c:2", "::1", "lo"))
+  T.nothing("leave", opt.leave(fd, "ff15::4c4c:2", "lo"))
+  T.err(opt.leave(fd, "ff15::4c4c:2", "lo"), "EADDRNOTAVAIL", "leave twice")
+  T.err(opt.join(fd, "ff15::4c4c:2", "127.0.0.1"), "EINVAL",
+        "IPv4 interface address on IPv6")
+end)
+
+T.case("membership calls check their arguments", function(t)
+  local fd = t:own("udp", llsocket.socket(opt.AF_INET, opt.SOCK_DGRAM))
+  T.err(opt.join(fd, "not-a-group", "lo"), "EINVAL", "non-numeric group")
+  T.err(opt.join(fd, "127.0.0.1", "lo"), "EINVAL", "unicast group")
+  named(opt.join(fd, GROUP, "nosuchif0"), "ENODEV", "unknown interface")
+  T.err(opt.join_source(fd, GROUP, "::1", "lo"), "EINVAL", "mixed families")
+  T.argerror(2, "no group", opt.join, fd)
+  T.argerror(2, "group with a NUL", opt.join, fd, "239.0.0.1\0")
+  T.argerror(3, "interface as a table", opt.join, fd, GROUP, {})
+  T.argerror(3, "no source", opt.join_source, fd, GROUP)
+  T.argerror(4, "interface as a boolean", opt.block_source, fd, GROUP,
+             "127.0.0.1", true)
+  T.argerror(1, "fd as a string", opt.leave, "x", GROUP)
+  t:close(fd)
+  for _, name in ipairs({ "join", "leave" }) do
+    T.err(opt[name](fd, GROUP, "lo"), "EBADF", name .. " on a closed fd")
+  end
+  for _, name in ipairs({ "join_source", "leave_source", "block_source",
+                          "unblock_source" }) do
+    T.err(opt[name](fd, GROUP, "127.0.0.1", "lo"), "EBADF",
+          name .. " on a closed fd")
+  end
+end)
+
+T.case("getsockopt/setsockopt reach any option, as integers or bytes",
+       function(t)
+  local get, set = llsocket.getsockopt, llsocket.setsockopt
+  local c = t:tcppair()
+  T.nothing("set SO_KEEPALIVE", set(c, opt.SOL_SOCKET, opt.SO_KEEPALIVE, 1))
+  T.eq(get(c, opt.SOL_SOCKET, opt.SO_KEEPALIVE), 1, "get SO_KEEPALIVE")
+  T.eq(opt.keepalive(c), true, "the named option agrees")
+  T.eq(get(c, opt.SOL_SOCKET, opt.SO_TYPE), opt.SOCK_STREAM, "SO_TYPE")
+  T.nothing("set SO_LINGER raw",
+            set(c, opt.SOL_SOCKET, opt.SO_LINGER, string.pack("i4i4", 1, 7)))
+  T.eq(opt.linger(c), 7, "linger set raw")
+  local raw = T.ok("get SO_LINGER raw",
+                   get(c, opt.SOL_SOCKET, opt.SO_LINGER, 8))
+  T.eq(#raw, 8, "8 bytes")
+  T.eq(select(2, string.unpack("i4i4", raw)), 7, "l_linger")
+  raw = T.ok("TCP_INFO", get(c, opt.IPPROTO_TCP, opt.TCP_INFO, 4096))
+  T.truthy(#raw > 100 and #raw < 4096, "TCP_INFO is the kernel's length")
+  T.eq(raw:byte(1), 1, "tcpi_state is ESTABLISHED")
+  T.eq(#T.ok("short read", get(c, opt.SOL_SOCKET, opt.SO_TYPE, 1)), 1,
+       "a short buffer gets what fits")
+  T.fails("ENOPROTOOPT", "unknown name", get(c, opt.SOL_SOCKET, 9999))
+  T.fails("ENOPROTOOPT", "unknown name raw", get(c, opt.SOL_SOCKET, 9999, 4))
+  T.err(set(c, opt.SOL_SOCKET, 9999, 1), "ENOPROTOOPT", "set unknown name")
+  T.err(set(c, opt.SOL_SOCKET, opt.SO_LINGER, "xy"), "EINVAL",
+        "raw value too short")
+  T.argerror(4, "size 0", get, c, opt.SOL_SOCKET, opt.SO_TYPE, 0)
+  T.argerror(4, "size 4097", get, c, opt.SOL_SOCKET, opt.SO_TYPE, 4097)
+  T.argerror(4, "boolean value", set, c, opt.SOL_SOCKET, opt.SO_KEEPALIVE,
+             true)
+  T.argerror(4, "fractional value", set, c, opt.SOL_SOCKET, opt.SO_KEEPALIVE,
+             1.5)
+  T.argerror(4, "no value", set, c, opt.SOL_SOCKET, opt.SO_KEEPALIVE)
+  T.argerror(2, "level as a string", get, c, "x", 1)
+  T.argerror(3, "name out of range", get, c, 1, 1 << 40)
+  t:close(c)
+  T.fails("EBADF", "get on a closed fd", get(c, opt.SOL_SOCKET, opt.SO_TYPE))
+  T.err(set(c, opt.SOL_SOCKET, opt.SO_KEEPALIVE, 1), "EBADF",
+        "set on a closed fd")
+end)
+
+T.case("the new options on a closed fd return nil, EBADF", function(t)
+  local fd = t:own("tcp", llsocket.socket(opt.AF_INET, opt.SOCK_STREAM))
+  t:close(fd)
+  for _, name in ipairs({ "acceptconn", "linger", "mark", "bindtodevice",
+                          "multicast_if", "tcpinfo", "v6only", "recvpktinfo",
+                          "passcred" }) do
+    T.fails("EBADF", name .. " read", opt[name](fd))
+  end
+  for _, o in ipairs(INT_OPTIONS) do
+    T.fails("EBADF", o[1] .. " read", opt[o[1]](fd))
+    T.fails("EBADF", o[1] .. " write", opt[o[1]](fd, o[4]))
+  end
+  T.fails("EBADF", "linger write", opt.linger(fd, 1))
+  T.fails("EBADF", "mark write", opt.mark(fd, 1))
+  T.fails("EBADF", "bindtodevice write", opt.bindtodevice(fd, "lo"))
+  T.fails("EBADF", "multicast_if write", opt.multicast_if(fd, "127.0.0.1"))
+end)
+
+T.case("SO_*, TCP_*, IP_*, IPV6_*, MCAST_* names have their Linux values",
+       function()
+  local expected = {
+    SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_TYPE = 3, SO_KEEPALIVE = 9,
+    SO_LINGER = 13, SO_REUSEPORT = 15, SO_RCVBUF = 8, SO_BINDTODEVICE = 25,
+    SO_ACCEPTCONN = 30, SO_MARK = 36, SO_PASSCRED = 16, SO_TIMESTAMPNS = 35,
+    IPPROTO_IP = 0, IPPROTO_TCP = 6, IPPROTO_UDP = 17, IPPROTO_IPV6 = 41,
+    TCP_NODELAY = 1, TCP_KEEPIDLE = 4, TCP_KEEPINTVL = 5, TCP_KEEPCNT = 6,
+    TCP_DEFER_ACCEPT = 9, TCP_INFO = 11, TCP_CORK = 3, TCP_USER_TIMEOUT = 18,
+    TCP_FASTOPEN = 23, TCP_FASTOPEN_CONNECT = 30,
+    IP_TOS = 1, IP_TTL = 2, IP_PKTINFO = 8, IP_MULTICAST_IF = 32,
+    IP_MULTICAST_TTL = 33, IP_MULTICAST_LOOP = 34, IP_ADD_MEMBERSHIP = 35,
+    IPV6_UNICAST_HOPS = 16, IPV6_MULTICAST_IF = 17, IPV6_MULTICAST_HOPS = 18,
+    IPV6_MULTICAST_LOOP = 19, IPV6_V6ONLY = 26, IPV6_RECVPKTINFO = 49,
+    IPV6_TCLASS = 67, MCAST_JOIN_GROUP = 42, MCAST_JOIN_SOURCE_GROUP = 46,
+  }
+  for name, value in pairs(expected) do
+    T.eq(opt[name], value, "opt." .. name)
   end
 end)
 
