@@ -43,6 +43,10 @@ enum {
 /* The state whose running code a SIGINT interrupts. */
 static lua_State *running_state = NULL;
 
+/* Ctrl-C interrupts code, unless SIGINT was ignored when we started (a
+ * background job): then it stays ignored. */
+static int interrupts_enabled = 0;
+
 /* Errors are prefixed with the program name, except inside the REPL where
  * the user is already talking to us. */
 static const char *message_prefix = PROGNAME;
@@ -145,11 +149,24 @@ static int message_handler(lua_State *L) {
   return 1;
 }
 
-/*
- * Calls the function below nargs arguments with a traceback handler, with
- * Ctrl-C interrupting it (unless SIGINT was ignored when we started, e.g.
- * in a background job: then it stays ignored).
- */
+/* Lets Ctrl-C interrupt the Lua code run until release_interrupts. */
+static void catch_interrupts(lua_State *L, struct sigaction *before) {
+  running_state = L;
+  if (interrupts_enabled)
+    set_sigint_action(on_sigint, before);
+  else
+    sigaction(SIGINT, NULL, before);
+}
+
+static void release_interrupts(lua_State *L, const struct sigaction *before) {
+  sigaction(SIGINT, before, NULL);
+  /* a Ctrl-C that came as the code finished must not stop the next call */
+  if (lua_gethook(L) == stop_hook)
+    lua_sethook(L, NULL, 0, 0);
+}
+
+/* Calls the function below nargs arguments with a traceback handler,
+ * interruptible by Ctrl-C. */
 static int docall(lua_State *L, int nargs, int nresults) {
   int base = lua_gettop(L) - nargs;
   struct sigaction before;
@@ -157,15 +174,9 @@ static int docall(lua_State *L, int nargs, int nresults) {
 
   lua_pushcfunction(L, message_handler);
   lua_insert(L, base);
-  running_state = L;
-  sigaction(SIGINT, NULL, &before);
-  if (before.sa_handler != SIG_IGN)
-    set_sigint_action(on_sigint, NULL);
+  catch_interrupts(L, &before);
   status = lua_pcall(L, nargs, nresults, base);
-  sigaction(SIGINT, &before, NULL);
-  /* a Ctrl-C that came as the code finished must not stop the next call */
-  if (lua_gethook(L) == stop_hook)
-    lua_sethook(L, NULL, 0, 0);
+  release_interrupts(L, &before);
   lua_remove(L, base);
   return status;
 }
@@ -538,9 +549,12 @@ static int read_chunk(lua_State *L) {
   return status;
 }
 
-/* Prints whatever the chunk returned, through the global print. */
+/* Prints whatever the chunk returned, through the global print; Ctrl-C
+ * stops a long listing too. */
 static void print_results(lua_State *L) {
   int n = lua_gettop(L);
+  struct sigaction before;
+  int status;
 
   if (n == 0)
     return;
@@ -550,7 +564,10 @@ static void print_results(lua_State *L) {
   lua_rawget(L, -2);
   lua_remove(L, -2);
   lua_insert(L, 1);
-  if (lua_pcall(L, n, 0, 0) != LUA_OK)
+  catch_interrupts(L, &before);
+  status = lua_pcall(L, n, 0, 0);
+  release_interrupts(L, &before);
+  if (status != LUA_OK)
     print_message(lua_pushfstring(L, "error calling 'print' (%s)",
                                   lua_tostring(L, -1)));
 }
@@ -561,7 +578,17 @@ static void run_repl(lua_State *L) {
 
   message_prefix = NULL;
   repl_open(L);
-  while ((status = read_chunk(L)) != CHUNK_EOF) {
+  for (;;) {
+    /* between prompt and code a Ctrl-C must not kill the REPL either: it
+     * interrupts the chunk about to run, or is dropped here */
+    running_state = L;
+    if (interrupts_enabled)
+      set_sigint_action(on_sigint, NULL);
+    if (lua_gethook(L) == stop_hook)
+      lua_sethook(L, NULL, 0, 0);
+    status = read_chunk(L);
+    if (status == CHUNK_EOF)
+      break;
     if (status == CHUNK_DISCARDED)
       continue;
     if (status == LUA_OK)
@@ -572,6 +599,8 @@ static void run_repl(lua_State *L) {
       report(L, status);
   }
   lua_settop(L, 0);
+  if (interrupts_enabled)
+    set_sigint_action(SIG_DFL, NULL);
   repl_close();
   fputs("\n", stdout);
   fflush(stdout);
@@ -637,9 +666,12 @@ int main(int argc, char **argv) {
   /* exec with an empty argv is legal; give the options scan an argv[0] */
   static char progname[] = PROGNAME;
   static char *no_args[] = {progname, NULL};
+  struct sigaction startup_action;
   lua_State *L;
   int status, ok;
 
+  sigaction(SIGINT, NULL, &startup_action);
+  interrupts_enabled = startup_action.sa_handler != SIG_IGN;
   if (argc < 1 || argv[0] == NULL) {
     argc = 1;
     argv = no_args;

@@ -84,6 +84,10 @@ static lua_State *completion_state = NULL;
 static char *history_path = NULL;
 static int history_warned = 0;
 
+/* Where the name to complete starts; '.' and ':' are not among them, so
+ * "llsocket.opt.no" is completed as a whole. */
+static char word_breaks[] = " \t\n\"\\'`@$><=;|&{}()[]+-*/%^~#,";
+
 /* Matches of the last Tab, handed to libedit one at a time. */
 static char **completion_list = NULL;
 static size_t completion_count = 0;
@@ -96,7 +100,7 @@ static const char *const lua_keywords[] = {
 
 /* ---- history -------------------------------------------------------------- */
 
-/* mkdir -p for the directory part of a private state directory. */
+/* mkdir -p, each directory it creates private to the user. */
 static int make_private_dirs(char *path) {
   char *slash;
 
@@ -327,13 +331,24 @@ static void find_completions(const char *text) {
   lua_State *L = completion_state;
   int top = lua_gettop(L);
   size_t i, n;
+  lua_Hook hook = lua_gethook(L);
+  int hook_mask = lua_gethookmask(L), hook_count = lua_gethookcount(L);
+  int collecting = lua_gc(L, LUA_GCISRUNNING);
+  int status;
 
   free_completions();
   if (!lua_checkstack(L, 4))
     return;
+  /* no debug hook and no finalizer (__gc) may run while we look around */
+  lua_sethook(L, NULL, 0, 0);
+  lua_gc(L, LUA_GCSTOP);
   lua_pushcfunction(L, collect_completions);
   lua_pushlightuserdata(L, (void *)text);
-  if (lua_pcall(L, 1, 1, 0) == LUA_OK && lua_istable(L, -1)) {
+  status = lua_pcall(L, 1, 1, 0);
+  if (collecting)
+    lua_gc(L, LUA_GCRESTART);
+  lua_sethook(L, hook, hook_mask, hook_count);
+  if (status == LUA_OK && lua_istable(L, -1)) {
     n = lua_rawlen(L, -1);
     completion_list = calloc(n + 1, sizeof *completion_list);
     for (i = 0; completion_list != NULL && i < n; i++) {
@@ -411,9 +426,8 @@ void repl_open(lua_State *L) {
   rl_readline_name = "llsockrun";
   rl_getc_function = read_input_char;
   rl_initialize();
-  /* '.' and ':' are part of a name to complete: "llsocket.opt.no" */
-  rl_basic_word_break_characters = " \t\n\"\\'`@$><=;|&{}()[]+-*/%^~#,";
-  rl_completer_word_break_characters = (char *)rl_basic_word_break_characters;
+  rl_basic_word_break_characters = word_breaks;
+  rl_completer_word_break_characters = word_breaks;
   rl_attempted_completion_function = complete_lua;
   rl_completion_entry_function = no_completion;
   rl_completion_append_character = '\0';
@@ -505,7 +519,7 @@ int repl_has_line_editing(void) {
 
 enum repl_read repl_read_line(const char *prompt, const char **line) {
   struct sigaction before, action;
-  sigset_t blocked, unblocked;
+  sigset_t blocked, old_mask;
   int catching;
   char *got;
 
@@ -517,8 +531,8 @@ enum repl_read repl_read_line(const char *prompt, const char **line) {
   catching = before.sa_handler != SIG_IGN;
   sigemptyset(&blocked);
   sigaddset(&blocked, SIGINT);
-  sigprocmask(SIG_BLOCK, &blocked, &unblocked);
-  mask_while_waiting = unblocked;
+  sigprocmask(SIG_BLOCK, &blocked, &old_mask);
+  mask_while_waiting = old_mask;
   sigdelset(&mask_while_waiting, SIGINT);
   if (catching) {
     memset(&action, 0, sizeof action);
@@ -528,7 +542,7 @@ enum repl_read repl_read_line(const char *prompt, const char **line) {
   }
   got = read_raw_line(prompt);
   /* a Ctrl-C still pending lands in our handler before it goes away */
-  sigprocmask(SIG_SETMASK, &unblocked, NULL);
+  sigprocmask(SIG_SETMASK, &old_mask, NULL);
   if (catching)
     sigaction(SIGINT, &before, NULL);
   if (prompt_interrupted) {

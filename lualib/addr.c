@@ -30,6 +30,32 @@ void llsocket__pushaddr(lua_State *L, const llsock_addr *addr) {
     new_udata(L)->addr = *addr;
 }
 
+llsock_addr *llsocket__checkaddr_mt(lua_State *L, int arg, int mt) {
+  llsock_addr *addr = lua_touserdata(L, arg);
+
+  if (addr != NULL && lua_getmetatable(L, arg)) {
+    int same = lua_rawequal(L, -1, mt);
+    lua_pop(L, 1);
+    if (same)
+      return addr;
+  }
+  return llsocket__checkaddr(L, arg); /* raises the usual message */
+}
+
+void llsocket__pushaddr_mt(lua_State *L, const llsock_addr *addr, int mt) {
+  llsocket_addr *u;
+
+  if (addr->len == 0) {
+    lua_pushnil(L);
+    return;
+  }
+  u = lua_newuserdatauv(L, sizeof(*u), 1);
+  u->addr = *addr;
+  u->socktype = u->protocol = 0;
+  lua_pushvalue(L, mt);
+  lua_setmetatable(L, -2);
+}
+
 /* Owns a getaddrinfo list while Lua objects are made from it, so a memory
  * error on the way cannot leak it. */
 #define ADDRINFO_GUARD_MT "llsocket.addrinfo"

@@ -36,7 +36,7 @@ static int receive(lua_State *L, int with_sender) {
     luaL_pushresultsize(&b, (size_t)n);
   if (!with_sender)
     return 1;
-  llsocket__pushaddr(L, &from);
+  llsocket__pushaddr_mt(L, &from, lua_upvalueindex(1));
   return 2;
 }
 
@@ -69,7 +69,8 @@ static int io_sendto(lua_State *L) {
   size_t len;
   const char *msg = luaL_checklstring(L, 2, &len);
   const llsock_addr *to =
-      lua_isnoneornil(L, 3) ? NULL : llsocket__checkaddr(L, 3);
+      lua_isnoneornil(L, 3) ? NULL
+                            : llsocket__checkaddr_mt(L, 3, lua_upvalueindex(1));
   int flags = llsocket__optflags(L, 4);
 
   return pushsent(L, llsock_sendto(fd, msg, len, flags, to));
@@ -123,5 +124,7 @@ void llsocket__open_io(lua_State *L) {
     {"sendfile", io_sendfile},
     {NULL, NULL}
   };
-  luaL_setfuncs(L, funcs, 0);
+  /* the I/O calls keep the addr metatable at hand as their upvalue */
+  luaL_getmetatable(L, LLSOCKET_ADDR_MT);
+  luaL_setfuncs(L, funcs, 1);
 }

@@ -55,6 +55,10 @@ llsock_addr *llsocket__newaddr(lua_State *L);
 llsock_addr *llsocket__checkaddr(lua_State *L, int arg);
 /* A copy of *addr as a new userdata, or nil for an empty address. */
 void llsocket__pushaddr(lua_State *L, const llsock_addr *addr);
+/* The same two for hot paths that hold the addr metatable at stack index
+ * mt (an upvalue): no registry lookup by name. */
+llsock_addr *llsocket__checkaddr_mt(lua_State *L, int arg, int mt);
+void llsocket__pushaddr_mt(lua_State *L, const llsock_addr *addr, int mt);
 
 /* Each concern's part of the module, pushed as a table or set in one. */
 void llsocket__open_addr(lua_State *L);

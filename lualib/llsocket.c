@@ -82,6 +82,8 @@ int llsocket__pushstatus(lua_State *L, int code) {
 
 int luaopen_llsocket(lua_State *L) {
   lua_newtable(L);
+  llsocket__open_addr(L); /* first: others use its metatable */
+  lua_setfield(L, -2, "addr");
   llsocket__open_socket(L);
   llsocket__open_io(L);
   llsocket__open_msg(L);
@@ -92,8 +94,6 @@ int luaopen_llsocket(lua_State *L) {
   lua_setfield(L, -2, "inet");
   llsocket__open_unix(L);
   lua_setfield(L, -2, "unix");
-  llsocket__open_addr(L);
-  lua_setfield(L, -2, "addr");
   llsocket__open_opt(L);
   lua_setfield(L, -2, "opt");
   lua_pushstring(L, llsock_version());

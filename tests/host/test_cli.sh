@@ -333,6 +333,50 @@ else
   echo "# skipped argc == 0: no perl"
 fi
 
+# ---- SIGINT ---------------------------------------------------------------------------------
+
+# wait_for_file FILE: waits (at most 10 s) until FILE is not empty.
+wait_for_file() {
+  tries=0
+  while [ ! -s "$1" ] && [ "$tries" -lt 100 ]; do
+    sleep 0.1
+    tries=$((tries + 1))
+  done
+}
+
+busy='io.stdout:write("ready\n") io.stdout:flush()
+local t = os.clock() while os.clock() - t < 1.5 do end print("survived")'
+
+# SIGINT stops a running script with "interrupted!" and status 1 (the
+# shell starts background jobs with SIGINT ignored: env restores it).
+if env --default-signal=INT true 2>/dev/null; then
+  rm -f "$tmp/out"
+  env --default-signal=INT "$LLSOCKRUN" -e "$busy" >"$tmp/out" 2>"$tmp/err" &
+  pid=$!
+  wait_for_file "$tmp/out"
+  kill -INT "$pid"
+  wait "$pid"
+  rc=$?
+  expect "SIGINT interrupts a script with status 1" 1 "$rc"
+  case $(first_line "$(cat "$tmp/err")") in
+  "llsockrun: "*"interrupted!") pass "SIGINT is reported as interrupted!" ;;
+  *) fail "SIGINT is reported as interrupted!" "got: $(cat "$tmp/err")" ;;
+  esac
+else
+  echo "# skipped SIGINT test: env has no --default-signal"
+fi
+
+# A SIGINT ignored since startup stays ignored: the script runs on.
+rm -f "$tmp/out"
+(trap '' INT; exec "$LLSOCKRUN" -e "$busy") >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+wait_for_file "$tmp/out"
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+expect "an ignored SIGINT stays ignored" "0 ready
+survived" "$rc $(cat "$tmp/out")"
+
 # ---- shebang --------------------------------------------------------------------------------
 
 # A script whose first line is #!<llsockrun> runs directly.
