@@ -6,6 +6,7 @@
  * usage: c-bench raw|llsock OP ITERATIONS ROUNDS SOCKPATH
  * See bench/README.md for the operations and the output.
  */
+#define _GNU_SOURCE /* sendmmsg, recvmmsg, struct mmsghdr */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -20,6 +21,10 @@
 
 #define MESSAGE_SIZE 64
 #define RECEIVE_SIZE 4096
+/* datagrams per sendmmsg/recvmmsg in the batch op */
+#define BATCH 32
+/* recvmmsg calls a batch may take before its datagrams count as lost */
+#define BATCH_TRIES 100
 
 typedef struct bench_sockets {
   int rx, tx;          /* the receiving and the sending socket */
@@ -29,6 +34,8 @@ typedef struct bench_sockets {
 typedef long (*bench_loop)(const bench_sockets *s, long iterations);
 
 static const char message[MESSAGE_SIZE] = "llsock bench message";
+/* what the batch op receives into: too big for the stack of a loop */
+static char batch_bufs[BATCH][RECEIVE_SIZE];
 
 static void die(const char *what, int code) {
   fprintf(stderr, "c-bench: %s: %s\n", what, llsock_strerror(code));
@@ -90,6 +97,90 @@ static long llsock_udp(const bench_sockets *s, long iterations) {
     bad += llsock_sendto(s->tx, message, sizeof(message), 0,
                          &s->rx_addr) != MESSAGE_SIZE;
     bad += llsock_recvfrom(s->rx, buf, sizeof(buf), 0, &from) != MESSAGE_SIZE;
+  }
+  return bad;
+}
+
+/*
+ * The batch op: iterations datagrams, BATCH to a sendmmsg and as many
+ * back with recvmmsg, each with its sender's address as recvfrom gives
+ * it.  A last, shorter batch makes up the count.  The receiver is
+ * non-blocking, so its loop ends when the batch has come or after
+ * BATCH_TRIES calls.
+ */
+
+static long raw_batch(const bench_sockets *s, long iterations) {
+  struct iovec message_iov = {(void *)message, sizeof(message)};
+  struct iovec iov[BATCH];
+  struct sockaddr_storage from[BATCH];
+  struct mmsghdr out[BATCH], in[BATCH];
+  long bad = 0;
+
+  memset(out, 0, sizeof(out));
+  memset(in, 0, sizeof(in));
+  for (int i = 0; i < BATCH; i++) {
+    out[i].msg_hdr.msg_iov = &message_iov;
+    out[i].msg_hdr.msg_iovlen = 1;
+    out[i].msg_hdr.msg_name = (void *)&s->rx_addr.u.sa;
+    out[i].msg_hdr.msg_namelen = s->rx_addr.len;
+    iov[i].iov_base = batch_bufs[i];
+    iov[i].iov_len = sizeof(batch_bufs[i]);
+    in[i].msg_hdr.msg_iov = &iov[i];
+    in[i].msg_hdr.msg_iovlen = 1;
+    in[i].msg_hdr.msg_name = &from[i];
+  }
+  for (long done = 0; done < iterations; done += BATCH) {
+    int count = iterations - done < BATCH ? (int)(iterations - done) : BATCH;
+    int got = 0;
+    bad += sendmmsg(s->tx, out, (unsigned int)count, 0) != count;
+    for (int tries = 0; got < count && tries < BATCH_TRIES; tries++) {
+      int n;
+      for (int i = got; i < count; i++)
+        in[i].msg_hdr.msg_namelen = sizeof(from[i]);
+      n = recvmmsg(s->rx, in + got, (unsigned int)(count - got), 0, NULL);
+      for (int i = got; i < got + n; i++)
+        bad += in[i].msg_len != MESSAGE_SIZE;
+      got += n > 0 ? n : 0;
+    }
+    bad += count - got;
+  }
+  return bad;
+}
+
+static long llsock_batch(const bench_sockets *s, long iterations) {
+  struct iovec message_iov = {(void *)message, sizeof(message)};
+  struct iovec iov[BATCH];
+  llsock_addr from[BATCH];
+  llsock_mmsg out[BATCH], in[BATCH];
+  long bad = 0;
+
+  memset(out, 0, sizeof(out));
+  memset(in, 0, sizeof(in));
+  for (int i = 0; i < BATCH; i++) {
+    out[i].hdr.msg_iov = &message_iov;
+    out[i].hdr.msg_iovlen = 1;
+    out[i].hdr.msg_name = (void *)&s->rx_addr.u.sa;
+    out[i].hdr.msg_namelen = s->rx_addr.len;
+    iov[i].iov_base = batch_bufs[i];
+    iov[i].iov_len = sizeof(batch_bufs[i]);
+    in[i].hdr.msg_iov = &iov[i];
+    in[i].hdr.msg_iovlen = 1;
+    in[i].hdr.msg_name = &from[i].u.sa;
+  }
+  for (long done = 0; done < iterations; done += BATCH) {
+    int count = iterations - done < BATCH ? (int)(iterations - done) : BATCH;
+    int got = 0;
+    bad += llsock_sendmmsg(s->tx, out, (unsigned int)count, 0) != count;
+    for (int tries = 0; got < count && tries < BATCH_TRIES; tries++) {
+      int n;
+      for (int i = got; i < count; i++)
+        in[i].hdr.msg_namelen = sizeof(from[i].u.storage);
+      n = llsock_recvmmsg(s->rx, in + got, (unsigned int)(count - got), 0);
+      for (int i = got; i < got + n; i++)
+        bad += in[i].len != MESSAGE_SIZE;
+      got += n > 0 ? n : 0;
+    }
+    bad += count - got;
   }
   return bad;
 }
@@ -180,6 +271,7 @@ int main(int argc, char **argv) {
     {"udp", raw_udp, llsock_udp},
     {"getter", raw_getter, llsock_getter},
     {"eagain", raw_eagain, llsock_eagain},
+    {"batch", raw_batch, llsock_batch},
   };
   bench_sockets s = {-1, -1, {0}};
   const char *path;
@@ -203,7 +295,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "c-bench: bad arguments\n");
     return 2;
   }
-  if (strcmp(ops[i].op, "udp") == 0)
+  if (strcmp(ops[i].op, "udp") == 0 || strcmp(ops[i].op, "batch") == 0)
     open_udp_pair(&s);
   else if (strcmp(ops[i].op, "getter") == 0)
     s.tx = checked("bind",

@@ -4,6 +4,10 @@ local harness = {}
 
 harness.MESSAGE = ("llsock bench message"):rep(4):sub(1, 64)
 harness.RECEIVE_SIZE = 4096
+-- Datagrams per call in the batch op, and the receive calls a batch may
+-- take before its datagrams count as lost.
+harness.BATCH = 32
+harness.BATCH_TRIES = 100
 -- The exit status for an operation the contestant's library cannot do.
 harness.UNSUPPORTED = 77
 

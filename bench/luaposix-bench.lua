@@ -79,6 +79,11 @@ function ops.udp()
   return check, loop, closer(rx, tx)
 end
 
+-- luaposix 33.4 has no sendmmsg/recvmmsg: its best for a UDP server is
+-- the udp op.
+ops.batch = S.sendmmsg and error("luaposix grew sendmmsg: add the batch")
+  or harness.UNSUPPORTED
+
 -- luaposix 33.4 has setsockopt but no getsockopt.
 ops.getter = S.getsockopt and error("luaposix grew getsockopt: add the getter")
   or harness.UNSUPPORTED

@@ -96,12 +96,24 @@ def eagain(sockpath):
     return check, loop, (rx, tx)
 
 
-OPS = {"sendrecv": sendrecv, "udp": udp, "getter": getter, "eagain": eagain}
+# The exit status for an operation the socket module cannot do.
+UNSUPPORTED = 77
+
+# CPython's socket module has no sendmmsg/recvmmsg: its best for a UDP
+# server is the udp op.
+if hasattr(socket.socket, "sendmmsg"):
+    raise AssertionError("socket grew sendmmsg: add the batch")
+batch = None
+
+OPS = {"sendrecv": sendrecv, "udp": udp, "getter": getter, "eagain": eagain,
+       "batch": batch}
 
 
 def main():
     op, iterations, rounds, sockpath = sys.argv[1:]
     iterations, rounds = int(iterations), int(rounds)
+    if OPS[op] is None:
+        sys.exit(UNSUPPORTED)
     check, loop, sockets = OPS[op](sockpath)
     check()
     loop(iterations)  # the whole run when counting, a warm-up when timing

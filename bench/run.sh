@@ -18,7 +18,7 @@ RUNS=5
 # instructions per op = (count at LONG - count at SHORT) / (LONG - SHORT)
 SHORT=1000
 LONG=11000
-OPS="sendrecv udp getter eagain"
+OPS="sendrecv udp getter eagain batch"
 CONTESTANTS="C libllsock llsockrun lua5.4 luasocket luaposix python3"
 # the llsocket column the other columns are compared with
 BASELINE=llsockrun
@@ -115,6 +115,15 @@ run() {
 
 record() { echo "$1 $2 $3 $4" >>"$results"; }
 
+# A contestant whose library lacks an op is run once for it: the table
+# says so ("no API") instead of n/a.
+unsupported() { [ -f "$tmp/unsupported.$1.$2" ]; }
+note_unsupported() {
+  unsupported "$1" "$2" && return
+  : >"$tmp/unsupported.$1.$2"
+  record "$1" "$2" unsupported 1
+}
+
 # ---- measurements ------------------------------------------------------------
 
 echo "llsock benchmarks: $(date '+%Y-%m-%d %H:%M %Z'), $(uname -sm)," \
@@ -127,25 +136,29 @@ for contestant in $CONTESTANTS; do
 done
 
 # Time first, alone, so no callgrind run competes for the CPU.  The runs
-# of the contestants take turns, so a burst of load elsewhere on the
-# machine spoils one run of several contestants rather than all the runs
-# of one.
+# take turns, every op of every contestant once and then again, so a
+# burst of load elsewhere on the machine spoils one run of several
+# contestants and ops (batch and its unbatched udp alike) rather than all
+# the runs of one.
 echo "timing: median of $RUNS runs of $ITERATIONS ops ..."
-for op in $OPS; do
-  rm -f "$tmp"/times.*
-  runs_done=0
-  while [ $runs_done -lt $RUNS ]; do
-    runs_done=$((runs_done + 1))
+runs_done=0
+while [ $runs_done -lt $RUNS ]; do
+  runs_done=$((runs_done + 1))
+  for op in $OPS; do
     for contestant in $CONTESTANTS; do
       [ -n "$(command_of "$contestant")" ] || continue
-      run "$contestant" "$op" "$ITERATIONS" 1 >>"$tmp/times.$contestant"
+      unsupported "$op" "$contestant" && continue
+      run "$contestant" "$op" "$ITERATIONS" 1 >>"$tmp/times.$op.$contestant"
+      [ $? -ne $UNSUPPORTED ] || note_unsupported "$op" "$contestant"
     done
   done
+done
+for op in $OPS; do
   for contestant in $CONTESTANTS; do
     # a contestant that failed or lacks the op has fewer than RUNS times
-    [ -f "$tmp/times.$contestant" ] || continue
-    [ "$(wc -l <"$tmp/times.$contestant")" -eq $RUNS ] || continue
-    record "$op" "$contestant" ns "$(sort -n "$tmp/times.$contestant" |
+    [ -f "$tmp/times.$op.$contestant" ] || continue
+    [ "$(wc -l <"$tmp/times.$op.$contestant")" -eq $RUNS ] || continue
+    record "$op" "$contestant" ns "$(sort -n "$tmp/times.$op.$contestant" |
       awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
   done
 done
@@ -157,6 +170,7 @@ else
   for op in $OPS; do
     for contestant in $CONTESTANTS; do
       [ -n "$(command_of "$contestant")" ] || continue
+      unsupported "$op" "$contestant" && continue
       ok=1
       for n in $SHORT $LONG; do
         run "$contestant" "$op" "$n" 0 valgrind -q --tool=callgrind \

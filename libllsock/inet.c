@@ -17,7 +17,9 @@ static int inet_open(const char *host, const char *port, int socktype,
   memset(&hints, 0, sizeof(hints));
   hints.ai_socktype = socktype;
   hints.ai_flags = passive ? AI_PASSIVE : 0;
-  rc = getaddrinfo(host, port ? port : "0", &hints, &res);
+  /* no port: "0" for the ephemeral one, but none at all for a named host,
+   * since SOCK_RAW has no ports and refuses a service */
+  rc = getaddrinfo(host, port ? port : host ? NULL : "0", &hints, &res);
   if (rc != 0)
     return llsock__eai(rc, errno);
 

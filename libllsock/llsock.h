@@ -157,7 +157,9 @@ int llsock_socket(int family, int socktype, int protocol, int flags);
 int llsock_bind(int fd, const llsock_addr *addr);
 /*
  * A non-blocking connect that is under way returns 0 (read the outcome
- * later with llsock_error()); -EINPROGRESS is never returned.
+ * later with llsock_error()); -EINPROGRESS is never returned.  A blocking
+ * connect cut short by SO_SNDTIMEO is -ETIMEDOUT (the attempt goes on in
+ * the background, as after -EINTR).
  */
 int llsock_connect(int fd, const llsock_addr *addr);
 
@@ -240,7 +242,8 @@ ssize_t llsock_recvmsg(int fd, struct msghdr *msg, int flags);
 
 /*
  * Send len bytes with nfds descriptors (SCM_RIGHTS), 0 <= nfds <=
- * LLSOCK_MAX_FDS.  A stream socket needs len >= 1 to carry them.
+ * LLSOCK_MAX_FDS.  A stream socket needs len >= 1 to carry them: fds with
+ * no data on one are -EINVAL rather than silently dropped.
  */
 ssize_t llsock_sendfds(int fd, const void *buf, size_t len, const int *fds,
                        size_t nfds, int flags);

@@ -6,7 +6,8 @@
 #include <unistd.h>
 
 #ifndef MSG_CMSG_CLOEXEC
-#define MSG_CMSG_CLOEXEC 0 /* not atomic there; nothing better exists */
+#define MSG_CMSG_CLOEXEC 0 /* received fds get FD_CLOEXEC just after */
+#define NEED_CLOEXEC_AFTER 1
 #endif
 
 /* Room for the largest SCM_RIGHTS message, aligned for struct cmsghdr. */
@@ -48,6 +49,23 @@ static void close_received_fds(struct msghdr *msg) {
   }
 }
 
+#ifdef NEED_CLOEXEC_AFTER
+/* Not atomic: another thread's fork+exec in between can still see them. */
+static void cloexec_received_fds(struct msghdr *msg) {
+  struct cmsghdr *cmsg;
+  int i, rfd;
+
+  for (cmsg = CMSG_FIRSTHDR(msg); cmsg != NULL; cmsg = CMSG_NXTHDR(msg, cmsg)) {
+    if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS)
+      continue;
+    for (i = 0; i < rights_count(cmsg); i++) {
+      memcpy(&rfd, CMSG_DATA(cmsg) + i * sizeof(int), sizeof(rfd));
+      llsock_opt_set_cloexec(rfd, 1);
+    }
+  }
+}
+#endif
+
 ssize_t llsock_recvmsg(int fd, struct msghdr *msg, int flags) {
   ssize_t n;
 
@@ -59,6 +77,10 @@ ssize_t llsock_recvmsg(int fd, struct msghdr *msg, int flags) {
   msg->msg_flags &= ~MSG_CMSG_CLOEXEC; /* our flag, echoed by the kernel */
   if (msg->msg_flags & MSG_CTRUNC)
     close_received_fds(msg);
+#ifdef NEED_CLOEXEC_AFTER
+  else
+    cloexec_received_fds(msg);
+#endif
   return n;
 }
 
@@ -72,6 +94,8 @@ ssize_t llsock_sendfds(int fd, const void *buf, size_t len, const int *fds,
   if ((buf == NULL && len > 0) || (fds == NULL && nfds > 0) ||
       nfds > LLSOCK_MAX_FDS)
     return -EINVAL;
+  if (len == 0 && nfds > 0 && llsock_type(fd) == SOCK_STREAM)
+    return -EINVAL; /* the kernel would drop them without a word */
   if (nfds > 0) {
     memset(&control, 0, sizeof(control));
     msg.msg_control = control.buf;

@@ -72,7 +72,10 @@ int llsock_connect(int fd, const llsock_addr *addr) {
     return -EINVAL;
   if (connect(fd, &addr->u.sa, addr->len) == 0)
     return 0;
-  return errno == EINPROGRESS ? 0 : -errno;
+  if (errno != EINPROGRESS)
+    return -errno;
+  /* a blocking socket says EINPROGRESS only when SO_SNDTIMEO ran out */
+  return llsock_opt_get_nonblock(fd) == 1 ? 0 : -ETIMEDOUT;
 }
 
 int llsock_sockname(int fd, llsock_addr *addr) {

@@ -30,16 +30,22 @@ void llsocket__pushaddr(lua_State *L, const llsock_addr *addr) {
     new_udata(L)->addr = *addr;
 }
 
-llsock_addr *llsocket__checkaddr_mt(lua_State *L, int arg, int mt) {
-  llsock_addr *addr = lua_touserdata(L, arg);
+llsock_addr *llsocket__toaddr_mt(lua_State *L, int idx, int mt) {
+  llsock_addr *addr = lua_touserdata(L, idx);
 
-  if (addr != NULL && lua_getmetatable(L, arg)) {
+  if (addr != NULL && lua_getmetatable(L, idx)) {
     int same = lua_rawequal(L, -1, mt);
     lua_pop(L, 1);
     if (same)
       return addr;
   }
-  return llsocket__checkaddr(L, arg); /* raises the usual message */
+  return NULL;
+}
+
+llsock_addr *llsocket__checkaddr_mt(lua_State *L, int arg, int mt) {
+  llsock_addr *addr = llsocket__toaddr_mt(L, arg, mt);
+
+  return addr != NULL ? addr : llsocket__checkaddr(L, arg);
 }
 
 void llsocket__pushaddr_mt(lua_State *L, const llsock_addr *addr, int mt) {
@@ -75,7 +81,7 @@ static int addrinfo_guard_gc(lua_State *L) {
  *   -> {addr, ...} | nil, err
  */
 static int addr_getaddrinfo(lua_State *L) {
-  const char *host = luaL_optstring(L, 1, NULL);
+  const char *host = llsocket__opthost(L, 1);
   char portbuf[LLSOCKET_PORTBUFSIZ];
   const char *port = llsocket__optport(L, 2, portbuf);
   struct addrinfo hints, **res, *ai;
@@ -180,9 +186,12 @@ static int addr_result(lua_State *L, int rc) {
 
 /* llsocket.addr.inet(host, port) -> addr | nil, err */
 static int addr_inet(lua_State *L) {
-  const char *host = luaL_checkstring(L, 1);
   char portbuf[LLSOCKET_PORTBUFSIZ];
-  const char *port = llsocket__optport(L, 2, portbuf);
+  const char *host, *port;
+
+  luaL_argexpected(L, lua_type(L, 1) == LUA_TSTRING, 1, "string");
+  host = lua_tostring(L, 1);
+  port = llsocket__optport(L, 2, portbuf);
 
   return addr_result(L, llsock_addr_inet(llsocket__newaddr(L), host, port));
 }

@@ -6,7 +6,7 @@ typedef int (*inet_open_fn)(const char *, const char *, int, int);
 
 /* (host, port, socktype, nonblock, reuseaddr) -> fd | nil, err */
 static int inet_open(lua_State *L, inet_open_fn open_fn) {
-  const char *host = luaL_optstring(L, 1, NULL);
+  const char *host = llsocket__opthost(L, 1);
   char portbuf[LLSOCKET_PORTBUFSIZ];
   const char *port = llsocket__optport(L, 2, portbuf);
   int socktype, flags = 0, fd;

@@ -27,6 +27,9 @@ const char *llsocket__optport(lua_State *L, int arg,
                               char buf[LLSOCKET_PORTBUFSIZ]);
 /* A receive length: LLSOCKET_RECV_DEFAULT for nil/none, else 1..MAX. */
 size_t llsocket__optlen(lua_State *L, int arg);
+/* A host name or address: a string, or nil/none for NULL.  A number is
+ * refused: 127 would otherwise quietly mean 0.0.0.127. */
+const char *llsocket__opthost(lua_State *L, int arg);
 /* A boolean, or nil/none for false. */
 int llsocket__optboolean(lua_State *L, int arg);
 /* The integer arguments from first to the top, OR-ed together. */
@@ -58,6 +61,8 @@ void llsocket__pushaddr(lua_State *L, const llsock_addr *addr);
 /* The same two for hot paths that hold the addr metatable at stack index
  * mt (an upvalue): no registry lookup by name. */
 llsock_addr *llsocket__checkaddr_mt(lua_State *L, int arg, int mt);
+/* The addr at stack index idx, or NULL if it is something else. */
+llsock_addr *llsocket__toaddr_mt(lua_State *L, int idx, int mt);
 void llsocket__pushaddr_mt(lua_State *L, const llsock_addr *addr, int mt);
 
 /* Each concern's part of the module, pushed as a table or set in one. */

@@ -45,6 +45,13 @@ size_t llsocket__optlen(lua_State *L, int arg) {
   return (size_t)llsocket__checkint(L, arg, 1, LLSOCKET_RECV_MAX, "length");
 }
 
+const char *llsocket__opthost(lua_State *L, int arg) {
+  if (lua_isnoneornil(L, arg))
+    return NULL;
+  luaL_argexpected(L, lua_type(L, arg) == LUA_TSTRING, arg, "string or nil");
+  return lua_tostring(L, arg);
+}
+
 int llsocket__optboolean(lua_State *L, int arg) {
   if (lua_isnoneornil(L, arg))
     return 0;
@@ -80,6 +87,23 @@ int llsocket__pushstatus(lua_State *L, int code) {
   return 1;
 }
 
+/*
+ * Lists the sub-tables in package.loaded too, so that argument errors name
+ * their functions ("llsocket.opt.nodelay") instead of '?'.
+ */
+static void register_subtables(lua_State *L) {
+  static const char *const names[] = {"addr", "inet", "opt", "unix"};
+  size_t i;
+
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+    lua_pushfstring(L, "llsocket.%s", names[i]);
+    lua_getfield(L, -3, names[i]);
+    lua_settable(L, -3);
+  }
+  lua_pop(L, 1);
+}
+
 int luaopen_llsocket(lua_State *L) {
   lua_newtable(L);
   llsocket__open_addr(L); /* first: others use its metatable */
@@ -98,5 +122,6 @@ int luaopen_llsocket(lua_State *L) {
   lua_setfield(L, -2, "opt");
   lua_pushstring(L, llsock_version());
   lua_setfield(L, -2, "version");
+  register_subtables(L);
   return 1;
 }

@@ -239,19 +239,21 @@ static void decode_control(lua_State *L, struct msghdr *msg) {
        cmsg = CMSG_NXTHDR(msg, cmsg)) {
     if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
       size_t i, count = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-      if (lua_getfield(L, -1, "fds") != LUA_TTABLE) {
-        lua_pop(L, 1);
-        lua_newtable(L);
-        lua_pushvalue(L, -1);
-        lua_setfield(L, -3, "fds");
-      }
       for (i = 0; i < count; i++) {
         int fd;
         memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int), sizeof(fd));
+        if (fd < 0)
+          continue; /* closed by a truncated receive */
+        if (lua_getfield(L, -1, "fds") != LUA_TTABLE) {
+          lua_pop(L, 1);
+          lua_newtable(L);
+          lua_pushvalue(L, -1);
+          lua_setfield(L, -3, "fds");
+        }
         lua_pushinteger(L, fd);
         lua_rawseti(L, -2, ++nfds);
+        lua_pop(L, 1);
       }
-      lua_pop(L, 1);
     } else if (llsock_cmsg_cred(cmsg, &pid, &uid, &gid) == 0) {
       lua_createtable(L, 0, 3);
       lua_pushinteger(L, pid);
@@ -369,28 +371,37 @@ static int msg_recvmsg(lua_State *L) {
  * sendmmsg(fd, msgs [, flag, ...]) -> count | nil, err, again
  * msgs: an array whose items are strings or {data [, addr]} tables.
  */
+/* recvmmsg keeps its scratch block for the next call up to this size:
+ * 32 datagrams of 4 KiB with their headers, not a 16 MiB one-off */
+#define KEPT_SCRATCH_MAX (256 * 1024)
+
+/* headers for this many messages live on the C stack */
+#define STACK_BATCH 64
+
 static int msg_sendmmsg(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   int flags = llsocket__optflags(L, 3); /* before anything is pushed */
+  llsock_mmsg stackmsgs[STACK_BATCH], *msgs = stackmsgs;
+  struct iovec stackiov[STACK_BATCH], *iov = stackiov;
   lua_Integer i, n;
-  llsock_mmsg *msgs;
-  struct iovec *iov;
   int sent;
 
   luaL_checktype(L, 2, LUA_TTABLE);
   n = (lua_Integer)lua_rawlen(L, 2);
   luaL_argcheck(L, n >= 1 && n <= LLSOCK_MAX_BATCH, 2,
                 "expected 1 to 1024 messages");
-  msgs = lua_newuserdatauv(L, (size_t)n * (sizeof(*msgs) + sizeof(*iov)), 0);
-  iov = (struct iovec *)(msgs + n);
+  if (n > STACK_BATCH) {
+    msgs = lua_newuserdatauv(L, (size_t)n * (sizeof(*msgs) + sizeof(*iov)),
+                             0);
+    iov = (struct iovec *)(msgs + n);
+  }
   memset(msgs, 0, (size_t)n * sizeof(*msgs));
   for (i = 0; i < n; i++) {
     const llsock_addr *to = NULL;
     int type = lua_rawgeti(L, 2, i + 1);
     if (type == LUA_TTABLE) {
-      lua_rawgeti(L, -1, 2);
-      to = luaL_testudata(L, -1, LLSOCKET_ADDR_MT);
-      if (to == NULL && !lua_isnil(L, -1))
+      if (lua_rawgeti(L, -1, 2) != LUA_TNIL &&
+          (to = llsocket__toaddr_mt(L, -1, lua_upvalueindex(1))) == NULL)
         luaL_argerror(L, 2, lua_pushfstring(L, "message %d: bad address",
                                             (int)i + 1));
       lua_pop(L, 1);
@@ -425,7 +436,7 @@ static int msg_sendmmsg(lua_State *L) {
 static int msg_recvmmsg(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   lua_Integer i, n = llsocket__checkint(L, 2, 1, LLSOCK_MAX_BATCH, "count");
-  size_t len = llsocket__optlen(L, 3);
+  size_t len = llsocket__optlen(L, 3), size;
   int flags = llsocket__optflags(L, 4), got;
   llsock_mmsg *msgs;
   struct iovec *iov;
@@ -434,8 +445,22 @@ static int msg_recvmmsg(lua_State *L) {
 
   luaL_argcheck(L, (size_t)n * len <= LLSOCKET_RECV_MAX, 3,
                 "count * length is more than 16 MiB");
-  msgs = lua_newuserdatauv(
-      L, (size_t)n * (sizeof(*msgs) + sizeof(*iov) + sizeof(*from) + len), 0);
+  size = (size_t)n * (sizeof(*msgs) + sizeof(*iov) + sizeof(*from) + len);
+  /*
+   * Reuse the last call's scratch block: allocating ~130 KiB per call
+   * made the collector run every other call.  It is taken out of the
+   * upvalue while in use, so a finalizer that calls recvmmsg meanwhile
+   * gets a block of its own.
+   */
+  lua_pushvalue(L, lua_upvalueindex(2));
+  if (lua_rawlen(L, -1) < size) {
+    lua_pop(L, 1);
+    msgs = lua_newuserdatauv(L, size, 0);
+  } else {
+    msgs = lua_touserdata(L, -1);
+    lua_pushnil(L);
+    lua_replace(L, lua_upvalueindex(2));
+  }
   iov = (struct iovec *)(msgs + n);
   from = (llsock_addr *)(iov + n);
   data = (char *)(from + n);
@@ -449,29 +474,34 @@ static int msg_recvmmsg(lua_State *L) {
     msgs[i].hdr.msg_namelen = sizeof(from[i].u.storage);
   }
   got = llsock_recvmmsg(fd, msgs, (unsigned int)n, flags);
-  if (got < 0)
-    return llsocket__pushioerror(L, got);
-  lua_createtable(L, got, 0);
-  lua_createtable(L, got, 0);
-  luaL_getmetatable(L, LLSOCKET_ADDR_MT);
-  for (i = 0; i < got; i++) {
-    size_t size = msgs[i].len < len ? msgs[i].len : len;
-    lua_pushlstring(L, iov[i].iov_base, size);
-    lua_rawseti(L, -4, i + 1);
-    if (msgs[i].hdr.msg_namelen == 0) {
-      lua_pushboolean(L, 0);
-    } else {
-      /* one metatable for the whole batch, not a registry lookup each */
-      llsocket_addr *u = lua_newuserdatauv(L, sizeof(*u), 1);
-      u->addr = from[i];
-      u->addr.len = msgs[i].hdr.msg_namelen;
-      u->socktype = u->protocol = 0;
-      lua_pushvalue(L, -2);
-      lua_setmetatable(L, -2);
+  if (got < 0) {
+    if (size <= KEPT_SCRATCH_MAX) {
+      lua_pushvalue(L, -1);
+      lua_replace(L, lua_upvalueindex(2));
     }
-    lua_rawseti(L, -3, i + 1);
+    return llsocket__pushioerror(L, got);
   }
-  lua_pop(L, 1);
+  lua_createtable(L, got, 0);
+  lua_createtable(L, got, 0);
+  for (i = 0; i < got; i++) {
+    size_t bytes = msgs[i].len < len ? msgs[i].len : len;
+    lua_pushlstring(L, iov[i].iov_base, bytes);
+    lua_rawseti(L, -3, i + 1);
+    from[i].len = msgs[i].hdr.msg_namelen;
+    if (from[i].len == 0) {
+      lua_pushboolean(L, 0);
+    } else if (i > 0 && llsock_addr_equal(&from[i], &from[i - 1])) {
+      /* addrs are immutable values: one sender, one object */
+      lua_rawgeti(L, -1, i);
+    } else {
+      llsocket__pushaddr_mt(L, &from[i], lua_upvalueindex(1));
+    }
+    lua_rawseti(L, -2, i + 1);
+  }
+  if (size <= KEPT_SCRATCH_MAX) {
+    lua_pushvalue(L, -3);
+    lua_replace(L, lua_upvalueindex(2));
+  }
   return 2;
 }
 
@@ -498,9 +528,15 @@ void llsocket__open_msg(lua_State *L) {
     {"peercred", msg_peercred},
     {"sendmsg", msg_sendmsg},
     {"recvmsg", msg_recvmsg},
-    {"sendmmsg", msg_sendmmsg},
-    {"recvmmsg", msg_recvmmsg},
     {NULL, NULL}
   };
   luaL_setfuncs(L, funcs, 0);
+  /* the batch calls keep the addr metatable; recvmmsg also a scratch block */
+  luaL_getmetatable(L, LLSOCKET_ADDR_MT);
+  lua_pushvalue(L, -1);
+  lua_pushcclosure(L, msg_sendmmsg, 1);
+  lua_setfield(L, -3, "sendmmsg");
+  lua_pushnil(L);
+  lua_pushcclosure(L, msg_recvmmsg, 2);
+  lua_setfield(L, -2, "recvmmsg");
 }

@@ -442,6 +442,30 @@ START_TEST(inet_open_unsupported_protocol) {
 }
 END_TEST
 
+/* A blocking connect that SO_SNDTIMEO cuts short is -ETIMEDOUT, not a
+ * success: a listener with a full backlog drops the SYNs. */
+START_TEST(connect_timeout_is_etimedout) {
+  char port[TU_PORTSTRLEN];
+  int lfd = tu_tcp_listener("127.0.0.1", port), fds[16], n, rc = 0;
+  llsock_addr addr;
+
+  ck_assert_int_eq(llsock_listen(lfd, 0), 0);
+  ck_assert_int_eq(llsock_sockname(lfd, &addr), 0);
+  for (n = 0; n < 16; n++) {
+    fds[n] = llsock_socket(AF_INET, SOCK_STREAM, 0, 0);
+    ck_assert_int_ge(fds[n], 0);
+    ck_assert_int_eq(llsock_opt_set_sndtimeo(fds[n], 0.2), 0);
+    rc = llsock_connect(fds[n], &addr);
+    if (rc < 0)
+      break;
+  }
+  ck_assert_int_eq(rc, -ETIMEDOUT);
+  while (n >= 0)
+    tu_close(fds[n--]);
+  tu_close(lfd);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("inet");
   TCase *tc = tu_tcase(s, "socket");
@@ -470,6 +494,7 @@ int main(void) {
   tcase_add_test(tc, inet_connect_refused);
   tcase_add_test(tc, inet_connect_nonblocking_in_progress);
   tcase_add_test(tc, inet_connect_udp_service_name);
+  tcase_add_test(tc, connect_timeout_is_etimedout);
 
   tc = tu_tcase(s, "arguments");
   tcase_add_loop_test(tc, inet_open_bad_port, 0, (int)TU_COUNT(bad_ports));

@@ -151,6 +151,27 @@ START_TEST(recvmsg_ctrunc_marks_slots) {
 }
 END_TEST
 
+/* fds with no data would vanish on a stream socket: that is -EINVAL; a
+ * datagram socket carries them in an empty message. */
+START_TEST(fds_need_data_on_streams) {
+  int pair[2], got[1], file = text_file();
+  size_t n = 1;
+  char byte;
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_sendfds(pair[0], "", 0, &file, 1, 0), -EINVAL);
+  tu_close2(pair[0], pair[1]);
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_sendfds(pair[0], "", 0, &file, 1, 0), 0);
+  ck_assert_int_eq(llsock_recvfds(pair[1], &byte, 1, got, &n, NULL, 0), 0);
+  ck_assert_uint_eq(n, 1);
+  same_file(got[0], file);
+  close(got[0]);
+  tu_close2(pair[0], pair[1]);
+  close(file);
+}
+END_TEST
+
 /* Bad fd lists and NULL messages are refused before any syscall. */
 START_TEST(fds_bad_input) {
   int pair[2], fds[LLSOCK_MAX_FDS + 1] = {0};
@@ -459,6 +480,7 @@ int main(void) {
   tcase_add_test(tc, fds_truncated_are_closed);
   tcase_add_test(tc, recvmsg_ctrunc_marks_slots);
   tcase_add_test(tc, fds_bad_input);
+  tcase_add_test(tc, fds_need_data_on_streams);
   tcase_add_test(tc, peercred_unix);
   tc = tu_tcase(s, "batch");
   tcase_add_test(tc, batch_round_trip);

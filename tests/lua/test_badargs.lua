@@ -266,4 +266,18 @@ T.case("strerror and errname check their argument", function()
   end
 end)
 
+T.case("a number is not a host, and errors name nested functions",
+       function()
+  local msg = T.argerror(1, "number host", llsocket.inet.bind, 127, 0,
+                         opt.SOCK_STREAM)
+  T.match(msg, "'llsocket%.inet%.bind'", "inet.bind named")
+  T.match(msg, "string or nil expected, got number", "what was wrong")
+  T.argerror(1, "number host", llsocket.addr.inet, 127, 0)
+  T.argerror(1, "number host", llsocket.getaddrinfo, 127, 0)
+  T.match(T.argerror(1, "opt", opt.nodelay, "x"), "'llsocket%.opt%.nodelay'",
+          "opt.nodelay named")
+  T.match(T.argerror(1, "unix", llsocket.unix.bind, {}, opt.SOCK_STREAM),
+          "'llsocket%.unix%.bind'", "unix.bind named")
+end)
+
 T.done()

@@ -180,6 +180,7 @@ T.case("generic SCM_RIGHTS ancillary data passes fds and CTRUNC closes them",
   m = T.ok("recvmsg short control", llsocket.recvmsg(b, 16, 20))
   T.eq(m.flags & opt.MSG_CTRUNC, opt.MSG_CTRUNC, "truncation reported")
   T.eq(string.unpack("i", m.control[1][3]), -1, "closed fd slot is -1")
+  T.eq(m.fds, nil, "closed fds are not listed")
 end)
 
 T.case("sendmsg and recvmsg reject malformed arguments", function(t)
@@ -242,6 +243,43 @@ T.case("recvmmsg truncates to len and gives false for unnamed senders",
   T.eq(datas[1], "abcd", "cut to len")
   T.eq(datas[2], "gh", "short one whole")
   T.eq(addrs[1], false, "no sender address")
+end)
+
+T.case("repeated recvmmsg calls keep their own results; one sender, one addr",
+       function(t)
+  local u1, u2 = t:udppair()
+  local to = llsocket.sockname(u2)
+  local kept = {}
+  for round = 1, 3 do
+    local batch = {}
+    for i = 1, 4 do batch[i] = { round .. ":" .. i, to } end
+    T.eq(llsocket.sendmmsg(u1, batch), 4, "send round " .. round)
+    local all, addrs = {}, nil
+    for _ = 1, 100 do
+      local d, a = llsocket.recvmmsg(u2, 4, 16, opt.MSG_DONTWAIT)
+      if d then
+        for _, x in ipairs(d) do all[#all + 1] = x end
+        addrs = addrs or a
+      end
+      if #all == 4 then break end
+    end
+    T.eq(table.concat(all, " "), ("%d:1 %d:2 %d:3 %d:4"):format(round, round,
+         round, round), "round " .. round)
+    kept[round] = all
+    if #addrs > 1 then
+      T.truthy(rawequal(addrs[1], addrs[2]), "same sender shares one addr")
+    end
+  end
+  T.eq(kept[1][1], "1:1", "first round's strings unchanged")
+  -- a block too big to keep still works, and so does the next small call
+  T.eq(llsocket.sendmmsg(u1, { { "big", to } }), 1, "send big")
+  T.waitfor("datagram", 5, function()
+    return llsocket.recv(u2, 1, opt.MSG_PEEK, opt.MSG_DONTWAIT) ~= nil
+  end)
+  T.eq(llsocket.recvmmsg(u2, 64, 65536, opt.MSG_WAITFORONE)[1], "big",
+       "large scratch")
+  T.iofails("EAGAIN", true, "drained",
+            llsocket.recvmmsg(u2, 4, 16, opt.MSG_DONTWAIT))
 end)
 
 T.case("sendmmsg and recvmmsg reject malformed batches", function(t)

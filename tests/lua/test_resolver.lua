@@ -111,4 +111,52 @@ T.case("socket, bind and connect report system errors and misuse",
        "bind on closed fd")
 end)
 
+T.case("a dual-stack listener on :: accepts IPv4 as a mapped address",
+       function(t)
+  local list = T.ok("passive v6", llsocket.getaddrinfo(nil, 0,
+                                                        opt.SOCK_STREAM,
+                                                        opt.AF_INET6,
+                                                        opt.AI_PASSIVE))
+  local lfd = llsocket.socket(list[1])
+  if not lfd then t:skip("no IPv6 sockets here") end
+  t:own("v6 listener", lfd)
+  T.eq(opt.v6only(lfd, false), false, "dual stack")
+  T.nothing("bind ::", llsocket.bind(lfd, list[1]))
+  T.nothing("listen", llsocket.listen(lfd))
+  local port = llsocket.sockname(lfd):port()
+  local c = t:own("v4 client", llsocket.inet.connect("127.0.0.1", port,
+                                                     opt.SOCK_STREAM))
+  local s = t:own("accept", llsocket.accept(lfd))
+  local peer = T.ok("peername", llsocket.peername(s))
+  T.eq(peer:family(), opt.AF_INET6, "seen as IPv6")
+  T.eq(peer:host(), "::ffff:127.0.0.1", "v4-mapped")
+  T.eq(tostring(peer), "[::ffff:127.0.0.1]:" .. llsocket.sockname(c):port(),
+       "formatted in brackets")
+  local only = t:own("v6only socket", llsocket.socket(list[1]))
+  T.eq(opt.v6only(only, true), true, "v6only set")
+end)
+
+T.case("IPv6 scope ids parse, print and survive a round trip", function()
+  local a = T.ok("scoped", llsocket.addr.inet("fe80::1%lo", 80))
+  T.eq(a:host(), "fe80::1%lo", "scope kept by name")
+  T.eq(tostring(a), "[fe80::1%lo]:80", "formatted")
+  local b = T.ok("scoped by index", llsocket.addr.inet("fe80::1%1", 80))
+  T.eq(a, b, "the same address either way")
+end)
+
+T.case("SCM_CREDENTIALS sent explicitly arrive decoded", function(t)
+  local a, b = llsocket.socketpair(opt.SOCK_DGRAM)
+  t:own("a", a)
+  t:own("b", b)
+  T.nothing("passcred", llsocket.setsockopt(b, opt.SOL_SOCKET, 16, 1))
+  local pid, uid, gid = llsocket.peercred(a)
+  local cred = string.pack("i4I4I4", pid, uid, gid)
+  T.eq(llsocket.sendmsg(a, "c", nil, { { opt.SOL_SOCKET, opt.SCM_CREDENTIALS,
+                                          cred } }), 1, "sendmsg with cred")
+  local m = T.ok("recvmsg", llsocket.recvmsg(b))
+  T.eq(m.cred.pid, pid, "pid")
+  T.eq(m.cred.uid, uid, "uid")
+  T.eq(m.cred.gid, gid, "gid")
+end)
+
 T.done()
