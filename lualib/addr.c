@@ -123,8 +123,11 @@ static int addr_getaddrinfo(lua_State *L) {
   return 1;
 }
 
-/* getnameinfo(addr [, flag, ...]) -> host, service | nil, err */
-static int addr_getnameinfo(lua_State *L) {
+/*
+ * getnameinfo(3) of the addr at 1 with the flags from 2 on: pushes the
+ * host and service as two strings, or as {host =, service =} if as_table.
+ */
+static int push_nameinfo(lua_State *L, int as_table) {
   const llsock_addr *addr = llsocket__checkaddr(L, 1);
   int flags = llsocket__optflags(L, 2);
   char host[NI_MAXHOST], serv[NI_MAXSERV];
@@ -133,9 +136,22 @@ static int addr_getnameinfo(lua_State *L) {
 
   if (rc < 0)
     return llsocket__pusherror(L, rc);
+  if (!as_table) {
+    lua_pushstring(L, host);
+    lua_pushstring(L, serv);
+    return 2;
+  }
+  lua_createtable(L, 0, 2);
   lua_pushstring(L, host);
+  lua_setfield(L, -2, "host");
   lua_pushstring(L, serv);
-  return 2;
+  lua_setfield(L, -2, "service");
+  return 1;
+}
+
+/* getnameinfo(addr [, flag, ...]) -> host, service | nil, err */
+static int addr_getnameinfo(lua_State *L) {
+  return push_nameinfo(L, 0);
 }
 
 void llsocket__open_resolver(lua_State *L) {
@@ -243,20 +259,7 @@ static int addr_path(lua_State *L) {
 
 /* a:info([flag, ...]) -> {host = ..., service = ...} | nil, err */
 static int addr_info(lua_State *L) {
-  const llsock_addr *addr = llsocket__checkaddr(L, 1);
-  int flags = llsocket__optflags(L, 2);
-  char host[NI_MAXHOST], serv[NI_MAXSERV];
-  int rc = llsock_addr_nameinfo(addr, host, sizeof(host), serv, sizeof(serv),
-                                flags);
-
-  if (rc < 0)
-    return llsocket__pusherror(L, rc);
-  lua_createtable(L, 0, 2);
-  lua_pushstring(L, host);
-  lua_setfield(L, -2, "host");
-  lua_pushstring(L, serv);
-  lua_setfield(L, -2, "service");
-  return 1;
+  return push_nameinfo(L, 1);
 }
 
 static int addr_tostring(lua_State *L) {
