@@ -158,8 +158,8 @@ int llsock_bind(int fd, const llsock_addr *addr);
 /*
  * A non-blocking connect that is under way returns 0 (read the outcome
  * later with llsock_error()); -EINPROGRESS is never returned.  A blocking
- * connect cut short by SO_SNDTIMEO is -ETIMEDOUT (the attempt goes on in
- * the background, as after -EINTR).
+ * connect cut short by SO_SNDTIMEO is -ETIMEDOUT for TCP (the attempt goes
+ * on in the background, as after -EINTR) and -EAGAIN for unix sockets.
  */
 int llsock_connect(int fd, const llsock_addr *addr);
 

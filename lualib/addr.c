@@ -215,7 +215,7 @@ static int addr_inet(lua_State *L) {
 /* llsocket.addr.unix(path) -> addr | nil, err */
 static int addr_unix(lua_State *L) {
   size_t len;
-  const char *path = luaL_checklstring(L, 1, &len);
+  const char *path = llsocket__checkpath(L, 1, &len);
 
   return addr_result(L, llsock_addr_unix(llsocket__newaddr(L), path, len));
 }

@@ -30,6 +30,9 @@ size_t llsocket__optlen(lua_State *L, int arg);
 /* A host name or address: a string, or nil/none for NULL.  A number is
  * refused: 127 would otherwise quietly mean 0.0.0.127. */
 const char *llsocket__opthost(lua_State *L, int arg);
+/* A unix socket path: a string (its length counts, for abstract names);
+ * a number is refused rather than made into a relative path. */
+const char *llsocket__checkpath(lua_State *L, int arg, size_t *len);
 /* A boolean, or nil/none for false. */
 int llsocket__optboolean(lua_State *L, int arg);
 /* The integer arguments from first to the top, OR-ed together. */

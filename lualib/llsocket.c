@@ -6,16 +6,21 @@
 
 /* Kept apart so the checks on every call stay short. */
 static int bad_int(lua_State *L, int arg, const char *what) {
-  luaL_checkinteger(L, arg); /* raises the type error, if that is it */
+  luaL_argexpected(L, lua_type(L, arg) == LUA_TNUMBER, arg, "number");
+  luaL_checkinteger(L, arg); /* 1.5: "number has no integer representation" */
   return luaL_argerror(L, arg, lua_pushfstring(L, "%s out of range", what));
 }
 
+/*
+ * Unlike luaL_checkinteger, a numeric string is refused: close("1") is a
+ * bug, and would otherwise close stdout.
+ */
 int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
                        lua_Integer max, const char *what) {
   int isint;
   lua_Integer value = lua_tointegerx(L, arg, &isint);
 
-  if (isint && value >= min && value <= max)
+  if (isint && value >= min && value <= max && lua_type(L, arg) == LUA_TNUMBER)
     return (int)value;
   return bad_int(L, arg, what);
 }
@@ -50,6 +55,11 @@ const char *llsocket__opthost(lua_State *L, int arg) {
     return NULL;
   luaL_argexpected(L, lua_type(L, arg) == LUA_TSTRING, arg, "string or nil");
   return lua_tostring(L, arg);
+}
+
+const char *llsocket__checkpath(lua_State *L, int arg, size_t *len) {
+  luaL_argexpected(L, lua_type(L, arg) == LUA_TSTRING, arg, "string");
+  return lua_tolstring(L, arg, len);
 }
 
 int llsocket__optboolean(lua_State *L, int arg) {

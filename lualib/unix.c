@@ -7,7 +7,7 @@ typedef int (*unix_open_fn)(const char *, size_t, int, int);
 /* (path, socktype, nonblock) -> fd | nil, err */
 static int unix_open(lua_State *L, unix_open_fn open_fn) {
   size_t len;
-  const char *path = luaL_checklstring(L, 1, &len);
+  const char *path = llsocket__checkpath(L, 1, &len);
   int socktype = llsocket__checkint(L, 2, 1, INT_MAX, "socket type");
   int flags = llsocket__optboolean(L, 3) ? LLSOCK_NONBLOCK : 0;
   int fd = open_fn(path, len, socktype, flags);

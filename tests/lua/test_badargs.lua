@@ -266,6 +266,13 @@ T.case("strerror and errname check their argument", function()
   end
 end)
 
+T.case("a numeric string is not an fd or a length", function()
+  T.match(T.argerror(1, "close(\"1\")", llsocket.close, "1"),
+          "number expected, got string", "fd")
+  T.argerror(2, "length as string", llsocket.recv, 1000, "10")
+  T.argerror(3, "flag as string", llsocket.send, 1000, "x", "64")
+end)
+
 T.case("a number is not a host, and errors name nested functions",
        function()
   local msg = T.argerror(1, "number host", llsocket.inet.bind, 127, 0,
