@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs every example under the built llsockrun against peers nobody here
-# wrote (socat, python3's http.server), on loopback only, and checks the
-# exact bytes that come back.  Every command runs under `timeout`.
+# wrote (socat, curl, python3's http.server and urllib), on loopback only,
+# and checks the exact bytes that come back.  Every command runs under
+# `timeout`.
 #
 # Environment (set by `make check`): LLSOCKRUN, top_srcdir.
 # Exit status: 0 all passed, 1 a check failed, 77 skipped (a peer program
@@ -13,7 +14,7 @@ set -u
 : "${top_srcdir:?top_srcdir must name the source tree}"
 examples=$top_srcdir/examples
 
-for peer in socat python3; do
+for peer in socat python3 curl; do
     if ! command -v "$peer" >/dev/null 2>&1; then
         echo "SKIP: $peer is not installed; the examples are tested against it"
         exit 77
@@ -321,6 +322,181 @@ expect_status "http-get.lua exits 1 when the connection is refused" 1 $?
 printf 'http-get: cannot connect to 127.0.0.1 port %s: Connection refused (ECONNREFUSED)\n' \
     "$refusing_port" >"$tmp/get-refused.expected"
 expect_same "http-get.lua explains the refusal with strerror" "$tmp/get-refused.expected" "$tmp/get-refused.err"
+
+# ---- http-server.lua, with curl, python3's urllib and socat as clients -----
+
+site=$tmp/site
+mkdir "$site"
+printf 'hello from http-server.lua\n' >"$site/hello.txt"
+head -c 300000 /dev/urandom >"$site/random.bin"
+hello_size=$(wc -c <"$site/hello.txt")
+
+# fetch NAME PATH [CURL_OPTION ...]: curl saves the body in $tmp/http-NAME.body
+# and the headers, without CRs, in $tmp/http-NAME.headers, and sets $status.
+# -q skips any ~/.curlrc and --noproxy keeps the request on loopback.
+fetch() {
+    fetch_name=$1 fetch_path=$2
+    shift 2
+    status=$(timeout 15 curl -q -sS --noproxy '*' --max-time 10 \
+        -D "$tmp/http-$fetch_name.raw-headers" -o "$tmp/http-$fetch_name.body" \
+        -w '%{http_code}' "$@" "http://127.0.0.1:$port$fetch_path" 2>"$tmp/http-$fetch_name.err")
+    tr -d '\r' <"$tmp/http-$fetch_name.raw-headers" >"$tmp/http-$fetch_name.headers" 2>/dev/null
+}
+
+# expect_http WHAT EXPECTED_STATUS NAME: the HTTP status of `fetch NAME`.
+expect_http() {
+    if [ "$status" = "$2" ]; then
+        pass "$1"
+    else
+        fail "$1: HTTP status '$status', expected $2"
+        sed 's/^/  curl: /' "$tmp/http-$3.err"
+    fi
+}
+
+# raw_request NAME: sends $tmp/NAME.request as it is, with socat; the reply
+# goes to $tmp/NAME.reply.
+raw_request() {
+    timeout 10 socat -t 5 - "TCP:127.0.0.1:$port" <"$tmp/$1.request" >"$tmp/$1.reply"
+}
+
+# The server answers exactly this many connections: one per request below.
+http_requests=14
+timeout 60 "$LLSOCKRUN" "$examples/http-server.lua" "$site" 127.0.0.1 0 "$http_requests" \
+    >"$tmp/http-server.out" 2>"$tmp/http-server.err" &
+server_pid=$!
+track
+if wait_for_line "$tmp/http-server.out" '^serving '; then
+    port=$(sed -n "1s|^serving $site on http://127\\.0\\.0\\.1:\\([1-9][0-9]*\\)/\$|\\1|p" \
+        "$tmp/http-server.out")
+    if [ -n "$port" ]; then
+        pass "http-server.lua given port 0 prints its URL with the port it got ($port)"
+    else
+        fail "http-server.lua first line: '$(head -n 1 "$tmp/http-server.out")'"
+        port=0
+    fi
+
+    # curl speaks HTTP/1.1 unless told otherwise.
+    fetch hello /hello.txt
+    expect_http "http-server.lua answers curl's HTTP/1.1 GET with 200" 200 hello
+    expect_same "http-server.lua sends the text file's exact bytes" "$site/hello.txt" "$tmp/http-hello.body"
+    expect_line "http-server.lua types a .txt file as text/plain" "$tmp/http-hello.headers" \
+        "Content-Type: text/plain"
+    expect_line "http-server.lua tells an HTTP/1.1 client it closes the connection" \
+        "$tmp/http-hello.headers" "Connection: close"
+
+    fetch random /random.bin
+    expect_http "http-server.lua answers GET of a 300000-byte file with 200" 200 random
+    expect_same "http-server.lua sends the binary file's exact bytes" "$site/random.bin" "$tmp/http-random.body"
+    expect_line "http-server.lua types an unknown extension as application/octet-stream" \
+        "$tmp/http-random.headers" "Content-Type: application/octet-stream"
+
+    fetch head /random.bin -I
+    expect_http "http-server.lua answers HEAD with 200" 200 head
+    expect_line "http-server.lua gives HEAD the file's Content-Length" "$tmp/http-head.headers" \
+        "Content-Length: 300000"
+
+    # curl reads no body after HEAD whatever comes, so only raw bytes show there is none.
+    printf 'HEAD /random.bin HTTP/1.0\r\n\r\n' >"$tmp/http-raw-head.request"
+    raw_request http-raw-head
+    printf 'HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 300000\r\nConnection: close\r\n\r\n' \
+        >"$tmp/http-raw-head.expected"
+    expect_same "http-server.lua answers HEAD with the head and no body" \
+        "$tmp/http-raw-head.expected" "$tmp/http-raw-head.reply"
+
+    fetch missing /missing.txt
+    expect_http "http-server.lua answers a missing file with 404" 404 missing
+    printf '404 Not Found\n' >"$tmp/http-missing.expected"
+    expect_same "http-server.lua explains the 404 in the body" "$tmp/http-missing.expected" \
+        "$tmp/http-missing.body"
+
+    fetch dotdot /../etc/passwd --path-as-is
+    expect_http "http-server.lua refuses /../etc/passwd with 403" 403 dotdot
+    fetch encoded-dotdot /%2e%2e/etc/passwd --path-as-is
+    expect_http "http-server.lua refuses /%2e%2e/etc/passwd with 403" 403 encoded-dotdot
+    fetch nul /hello.txt%00.png
+    expect_http "http-server.lua refuses a name with a NUL in it with 403" 403 nul
+
+    fetch post /hello.txt -d name=value
+    expect_http "http-server.lua answers POST with 405" 405 post
+    expect_line "http-server.lua names the methods it allows" "$tmp/http-post.headers" "Allow: GET, HEAD"
+
+    fetch hello10 /hello.txt --http1.0
+    expect_http "http-server.lua answers an HTTP/1.0 GET with 200" 200 hello10
+    expect_same "http-server.lua sends the text file to an HTTP/1.0 client" \
+        "$site/hello.txt" "$tmp/http-hello10.body"
+
+    big_header=$(head -c 9000 /dev/zero | tr '\0' a)
+    fetch big-head /hello.txt -H "X-Padding: $big_header"
+    expect_http "http-server.lua answers a head over 8 KiB with 431" 431 big-head
+
+    printf 'NONSENSE\r\n\r\n' >"$tmp/http-malformed.request"
+    raw_request http-malformed
+    printf 'HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 16\r\nConnection: close\r\n\r\n400 Bad Request\n' \
+        >"$tmp/http-malformed.expected"
+    expect_same "http-server.lua answers a malformed request line with 400" \
+        "$tmp/http-malformed.expected" "$tmp/http-malformed.reply"
+
+    timeout 15 python3 -c '
+import sys, urllib.request
+without_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+with without_proxy.open(sys.argv[1], timeout=10) as response:
+    sys.stdout.buffer.write(response.read())
+' "http://127.0.0.1:$port/random.bin" >"$tmp/http-urllib.body" 2>"$tmp/http-urllib.err"
+    expect_status "python3 urllib gets /random.bin from http-server.lua" 0 $? "$tmp/http-urllib.err"
+    expect_same "http-server.lua sends python3 urllib the binary file's exact bytes" \
+        "$site/random.bin" "$tmp/http-urllib.body"
+
+    # A client that starts a request and goes silent must not hold the
+    # server: once its 10-second receive timeout runs out, it answers 408.
+    timeout 25 python3 -c '
+import socket, sys
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20) as conn:
+    conn.sendall(b"GET /hello.txt HTTP/1.0\r\n")
+    while True:
+        data = conn.recv(4096)
+        if not data:
+            break
+        sys.stdout.buffer.write(data)
+' "$port" >"$tmp/http-silent.reply" 2>"$tmp/http-silent.err"
+    expect_status "http-server.lua answers and closes a silent client's connection" 0 $? \
+        "$tmp/http-silent.err"
+    printf 'HTTP/1.0 408 Request Timeout\r\nContent-Type: text/plain\r\nContent-Length: 20\r\nConnection: close\r\n\r\n408 Request Timeout\n' \
+        >"$tmp/http-silent.expected"
+    expect_same "http-server.lua answers a silent client with 408" \
+        "$tmp/http-silent.expected" "$tmp/http-silent.reply"
+
+    wait "$server_pid"
+    expect_status "http-server.lua exits 0 after $http_requests requests" 0 $? "$tmp/http-server.err"
+    sed -e 1d -e 's/^127\.0\.0\.1:[1-9][0-9]* /PEER /' "$tmp/http-server.out" >"$tmp/http-server.log"
+    cat >"$tmp/http-server.log-expected" <<END_OF_LOG
+PEER GET /hello.txt 200 $hello_size
+PEER GET /random.bin 200 300000
+PEER HEAD /random.bin 200 0
+PEER HEAD /random.bin 200 0
+PEER GET /missing.txt 404 14
+PEER GET /../etc/passwd 403 14
+PEER GET /%2e%2e/etc/passwd 403 14
+PEER GET /hello.txt%00.png 403 14
+PEER POST /hello.txt 405 23
+PEER GET /hello.txt 200 $hello_size
+PEER - - 431 36
+PEER - - 400 16
+PEER GET /random.bin 200 300000
+PEER - - 408 20
+served $http_requests requests, exiting
+END_OF_LOG
+    expect_same "http-server.lua logs each request: peer, method, target, status, body bytes" \
+        "$tmp/http-server.log-expected" "$tmp/http-server.log"
+    if [ -s "$tmp/http-server.err" ]; then
+        fail "http-server.lua wrote to stderr:"
+        sed 's/^/  | /' "$tmp/http-server.err"
+    else
+        pass "http-server.lua writes nothing to stderr"
+    fi
+else
+    fail "http-server.lua did not report what it serves:"
+    sed 's/^/  | /' "$tmp/http-server.out" "$tmp/http-server.err"
+fi
 
 # ---- udp-echo.lua server, with socat as the client --------------------------
 
