@@ -577,6 +577,57 @@ START_TEST(getaddrinfo_failures) {
 }
 END_TEST
 
+/* A tiny deterministic generator, so a failure can be replayed. */
+static unsigned int next_random(unsigned int *state) {
+  *state = *state * 1103515245u + 12345u;
+  return *state >> 8;
+}
+
+/* Random bytes as unix paths, numeric hosts and raw sockaddrs never make
+ * the parsers or formatters write past their buffers (the sanitizer build
+ * would abort), and every formatted string fits LLSOCK_ADDRSTRLEN. */
+START_TEST(random_input_stays_in_bounds) {
+  static const int families[] = {AF_UNSPEC, AF_INET, AF_INET6, AF_UNIX, 99};
+  unsigned int state = 20261125u;
+  char bytes[sizeof(struct sockaddr_storage) + 16], text[LLSOCK_ADDRSTRLEN];
+  llsock_addr addr;
+  int round;
+
+  for (round = 0; round < 20000; round++) {
+    size_t len = next_random(&state) % sizeof(bytes), i, pathlen;
+    int n;
+    for (i = 0; i < len; i++)
+      bytes[i] = (char)next_random(&state);
+    if (len > 0 && round % 3 == 0)
+      bytes[0] = '\0'; /* abstract names */
+    if (llsock_addr_unix(&addr, bytes, len) == 0) {
+      ck_assert_ptr_nonnull(llsock_addr_path(&addr, &pathlen));
+      ck_assert_uint_le(pathlen, len);
+      n = llsock_addr_format(&addr, text, sizeof(text));
+      ck_assert(n >= 0 && (size_t)n < sizeof(text));
+    }
+    bytes[len < sizeof(bytes) - 1 ? len : sizeof(bytes) - 1] = '\0';
+    if (llsock_addr_inet(&addr, bytes, "80") == 0) {
+      n = llsock_addr_format(&addr, text, sizeof(text));
+      ck_assert(n > 0 && (size_t)n < sizeof(text));
+    }
+    if (len >= sizeof(sa_family_t)) {
+      sa_family_t family = (sa_family_t)families[round % 5];
+      memcpy(bytes, &family, sizeof(family));
+    }
+    if (llsock_addr_set(&addr, (struct sockaddr *)bytes,
+                        (socklen_t)(len <= sizeof(addr.u) ? len : 0)) == 0) {
+      n = llsock_addr_format(&addr, text, sizeof(text));
+      ck_assert(n >= 0 && (size_t)n < sizeof(text));
+      n = llsock_addr_host(&addr, text, sizeof(text));
+      ck_assert(n == -EAFNOSUPPORT || (n >= 0 && (size_t)n < sizeof(text)));
+      llsock_addr_path(&addr, &pathlen);
+      llsock_addr_port(&addr);
+    }
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("addr");
   TCase *tc = tu_tcase(s, "set");
@@ -588,6 +639,9 @@ int main(void) {
   tc = tu_tcase(s, "getaddrinfo");
   tcase_add_test(tc, getaddrinfo_numeric_and_passive);
   tcase_add_test(tc, getaddrinfo_failures);
+
+  tc = tu_tcase(s, "random");
+  tcase_add_test(tc, random_input_stays_in_bounds);
 
   tc = tu_tcase(s, "inet");
   tcase_add_test(tc, inet_parses_ipv4);
