@@ -9,18 +9,14 @@ static int inet_open(lua_State *L, inet_open_fn open_fn) {
   const char *host = llsocket__opthost(L, 1);
   char portbuf[LLSOCKET_PORTBUFSIZ];
   const char *port = llsocket__optport(L, 2, portbuf);
-  int socktype, flags = 0, fd;
+  int socktype, flags = 0;
 
   socktype = llsocket__checkint(L, 3, 1, INT_MAX, "socket type");
   if (llsocket__optboolean(L, 4))
     flags |= LLSOCK_NONBLOCK;
   if (llsocket__optboolean(L, 5))
     flags |= LLSOCK_REUSEADDR;
-  fd = open_fn(host, port, socktype, flags);
-  if (fd < 0)
-    return llsocket__pusherror(L, fd);
-  lua_pushinteger(L, fd);
-  return 1;
+  return llsocket__pushint(L, open_fn(host, port, socktype, flags));
 }
 
 static int inet_bind(lua_State *L) {

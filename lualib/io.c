@@ -48,20 +48,13 @@ static int io_recvfrom(lua_State *L) {
   return receive(L, 1);
 }
 
-static int pushsent(lua_State *L, ssize_t n) {
-  if (n < 0)
-    return llsocket__pushioerror(L, (int)n);
-  lua_pushinteger(L, n);
-  return 1;
-}
-
 static int io_send(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   size_t len;
   const char *msg = luaL_checklstring(L, 2, &len);
   int flags = llsocket__optflags(L, 3);
 
-  return pushsent(L, llsock_send(fd, msg, len, flags));
+  return llsocket__pushcount(L, llsock_send(fd, msg, len, flags));
 }
 
 static int io_sendto(lua_State *L) {
@@ -73,7 +66,7 @@ static int io_sendto(lua_State *L) {
                             : llsocket__checkaddr_mt(L, 3, lua_upvalueindex(1));
   int flags = llsocket__optflags(L, 4);
 
-  return pushsent(L, llsock_sendto(fd, msg, len, flags, to));
+  return llsocket__pushcount(L, llsock_sendto(fd, msg, len, flags, to));
 }
 
 /*

@@ -41,6 +41,11 @@ int llsocket__optflags(lua_State *L, int first);
 /* Failure results: nil, err (2 values) and nil, err, again (3 values). */
 int llsocket__pusherror(lua_State *L, int code);
 int llsocket__pushioerror(lua_State *L, int code);
+/* An int result (an fd, a value): it, or nil, err. */
+int llsocket__pushint(lua_State *L, int rc);
+/* An I/O result (a byte or message count, an accepted fd): it, or
+ * nil, err, again. */
+int llsocket__pushcount(lua_State *L, ssize_t n);
 /* For calls that only act: nothing on success, err on failure. */
 int llsocket__pushstatus(lua_State *L, int code);
 

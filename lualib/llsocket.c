@@ -90,6 +90,20 @@ int llsocket__pushioerror(lua_State *L, int code) {
   return 3;
 }
 
+int llsocket__pushint(lua_State *L, int rc) {
+  if (rc < 0)
+    return llsocket__pusherror(L, rc);
+  lua_pushinteger(L, rc);
+  return 1;
+}
+
+int llsocket__pushcount(lua_State *L, ssize_t n) {
+  if (n < 0)
+    return llsocket__pushioerror(L, (int)n);
+  lua_pushinteger(L, n);
+  return 1;
+}
+
 int llsocket__pushstatus(lua_State *L, int code) {
   if (code >= 0)
     return 0;

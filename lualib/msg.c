@@ -29,7 +29,6 @@ static int msg_sendfds(lua_State *L) {
   int fds[LLSOCK_MAX_FDS];
   lua_Integer i, nfds;
   int flags;
-  ssize_t n;
 
   luaL_checktype(L, 3, LUA_TTABLE);
   nfds = (lua_Integer)lua_rawlen(L, 3);
@@ -47,11 +46,8 @@ static int msg_sendfds(lua_State *L) {
     lua_pop(L, 1);
   }
   flags = llsocket__optflags(L, 4);
-  n = llsock_sendfds(fd, msg, len, fds, (size_t)nfds, flags);
-  if (n < 0)
-    return llsocket__pushioerror(L, (int)n);
-  lua_pushinteger(L, n);
-  return 1;
+  return llsocket__pushcount(L, llsock_sendfds(fd, msg, len, fds,
+                                               (size_t)nfds, flags));
 }
 
 /*
@@ -186,7 +182,6 @@ static int msg_sendmsg(lua_State *L) {
   struct msghdr msg;
   llsock_addr *to;
   size_t iovcnt;
-  ssize_t n;
 
   memset(&msg, 0, sizeof(msg));
   msg.msg_iov = check_iovecs(L, 2, stackiov, &iovcnt);
@@ -197,11 +192,7 @@ static int msg_sendmsg(lua_State *L) {
     msg.msg_namelen = to->len;
   }
   check_control(L, 4, &msg);
-  n = llsock_sendmsg(fd, &msg, flags);
-  if (n < 0)
-    return llsocket__pushioerror(L, (int)n);
-  lua_pushinteger(L, n);
-  return 1;
+  return llsocket__pushcount(L, llsock_sendmsg(fd, &msg, flags));
 }
 
 static void push_control(lua_State *L, struct msghdr *msg) {
@@ -384,7 +375,6 @@ static int msg_sendmmsg(lua_State *L) {
   llsock_mmsg stackmsgs[STACK_BATCH], *msgs = stackmsgs;
   struct iovec stackiov[STACK_BATCH], *iov = stackiov;
   lua_Integer i, n;
-  int sent;
 
   luaL_checktype(L, 2, LUA_TTABLE);
   n = (lua_Integer)lua_rawlen(L, 2);
@@ -421,11 +411,8 @@ static int msg_sendmmsg(lua_State *L) {
       msgs[i].hdr.msg_namelen = to->len;
     }
   }
-  sent = llsock_sendmmsg(fd, msgs, (unsigned int)n, flags);
-  if (sent < 0)
-    return llsocket__pushioerror(L, sent);
-  lua_pushinteger(L, sent);
-  return 1;
+  return llsocket__pushcount(L,
+                             llsock_sendmmsg(fd, msgs, (unsigned int)n, flags));
 }
 
 /*

@@ -11,13 +11,6 @@ static int checkhow(lua_State *L, int arg) {
   return how;
 }
 
-static int pushint(lua_State *L, int rc) {
-  if (rc < 0)
-    return llsocket__pusherror(L, rc);
-  lua_pushinteger(L, rc);
-  return 1;
-}
-
 static int socket_sockname(lua_State *L) {
   llsock_addr addr;
   int rc = llsock_sockname(llsocket__checkfd(L, 1), &addr);
@@ -48,11 +41,11 @@ static int socket_atmark(lua_State *L) {
 }
 
 static int socket_type(lua_State *L) {
-  return pushint(L, llsock_type(llsocket__checkfd(L, 1)));
+  return llsocket__pushint(L, llsock_type(llsocket__checkfd(L, 1)));
 }
 
 static int socket_error(lua_State *L) {
-  return pushint(L, llsock_error(llsocket__checkfd(L, 1)));
+  return llsocket__pushint(L, llsock_error(llsocket__checkfd(L, 1)));
 }
 
 static int socket_shutdown(lua_State *L) {
@@ -74,19 +67,12 @@ static int socket_listen(lua_State *L) {
   return llsocket__pushstatus(L, llsock_listen(fd, backlog));
 }
 
-static int pushaccepted(lua_State *L, int fd) {
-  if (fd < 0)
-    return llsocket__pushioerror(L, fd);
-  lua_pushinteger(L, fd);
-  return 1;
-}
-
 static int socket_accept(lua_State *L) {
-  return pushaccepted(L, llsock_accept(llsocket__checkfd(L, 1), NULL));
+  return llsocket__pushcount(L, llsock_accept(llsocket__checkfd(L, 1), NULL));
 }
 
 static int socket_accept_inherits(lua_State *L) {
-  return pushaccepted(L,
+  return llsocket__pushcount(L,
                       llsock_accept_inherit(llsocket__checkfd(L, 1), NULL));
 }
 
@@ -96,7 +82,7 @@ static int socket_accept_inherits(lua_State *L) {
  */
 static int socket_socket(lua_State *L) {
   const llsocket_addr *addr = luaL_testudata(L, 1, LLSOCKET_ADDR_MT);
-  int family, socktype, protocol, nonblock, fd;
+  int family, socktype, protocol, nonblock;
 
   if (addr != NULL) {
     luaL_argcheck(L, addr->socktype != 0, 1,
@@ -113,12 +99,8 @@ static int socket_socket(lua_State *L) {
                    : llsocket__checkint(L, 3, 0, INT_MAX, "protocol");
     nonblock = llsocket__optboolean(L, 4);
   }
-  fd = llsock_socket(family, socktype, protocol,
-                     nonblock ? LLSOCK_NONBLOCK : 0);
-  if (fd < 0)
-    return llsocket__pusherror(L, fd);
-  lua_pushinteger(L, fd);
-  return 1;
+  return llsocket__pushint(L, llsock_socket(family, socktype, protocol,
+                                            nonblock ? LLSOCK_NONBLOCK : 0));
 }
 
 /* bind(fd, addr) -> nothing | err */

@@ -10,12 +10,7 @@ static int unix_open(lua_State *L, unix_open_fn open_fn) {
   const char *path = llsocket__checkpath(L, 1, &len);
   int socktype = llsocket__checkint(L, 2, 1, INT_MAX, "socket type");
   int flags = llsocket__optboolean(L, 3) ? LLSOCK_NONBLOCK : 0;
-  int fd = open_fn(path, len, socktype, flags);
-
-  if (fd < 0)
-    return llsocket__pusherror(L, fd);
-  lua_pushinteger(L, fd);
-  return 1;
+  return llsocket__pushint(L, open_fn(path, len, socktype, flags));
 }
 
 static int unix_bind(lua_State *L) {
