@@ -1,15 +1,19 @@
 #include "llsock-int.h"
 
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
+/* Connects with no time limit unless timeout >= 0. */
 static int inet_open(const char *host, const char *port, int socktype,
-                     int flags, int passive) {
+                     int flags, int passive, double timeout) {
   struct addrinfo hints, *res, *ai;
   llsock_addr addr;
-  int rc, fd;
+  double deadline = -1;
+  int rc, fd, attempts = 0;
 
-  if (socktype <= 0 || (flags & ~(LLSOCK_NONBLOCK | LLSOCK_REUSEADDR)))
+  if (socktype <= 0 || (flags & ~(LLSOCK_NONBLOCK | LLSOCK_REUSEADDR)) ||
+      isnan(timeout))
     return -EINVAL;
   rc = llsock__check_port(port);
   if (rc < 0)
@@ -23,8 +27,13 @@ static int inet_open(const char *host, const char *port, int socktype,
   if (rc != 0)
     return llsock__eai(rc, errno);
 
+  if (timeout >= 0) {
+    deadline = llsock_clock() + timeout;
+    for (ai = res; ai != NULL; ai = ai->ai_next)
+      attempts++;
+  }
   rc = LLSOCK_EAI_NONAME;
-  for (ai = res; ai != NULL; ai = ai->ai_next) {
+  for (ai = res; ai != NULL; ai = ai->ai_next, attempts--) {
     fd = llsock_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol,
                        flags);
     if (fd < 0) {
@@ -32,11 +41,17 @@ static int inet_open(const char *host, const char *port, int socktype,
       continue;
     }
     rc = llsock_addr_set(&addr, ai->ai_addr, ai->ai_addrlen);
-    if (rc == 0)
-      rc = passive ? llsock_bind(fd, &addr) : llsock_connect(fd, &addr);
+    if (rc == 0 && passive)
+      rc = llsock_bind(fd, &addr);
+    else if (rc == 0 && timeout >= 0)
+      rc = llsock__connect_until(fd, &addr, deadline, attempts);
+    else if (rc == 0)
+      rc = llsock_connect(fd, &addr);
     if (rc == 0)
       break;
     close(fd);
+    if (rc == -EINTR)
+      break; /* the caller asked to be interrupted: no next address */
   }
   freeaddrinfo(res);
   return rc == 0 ? fd : rc;
@@ -44,10 +59,15 @@ static int inet_open(const char *host, const char *port, int socktype,
 
 int llsock_inet_bind(const char *host, const char *port, int socktype,
                      int flags) {
-  return inet_open(host, port, socktype, flags, 1);
+  return inet_open(host, port, socktype, flags, 1, -1);
 }
 
 int llsock_inet_connect(const char *host, const char *port, int socktype,
                         int flags) {
-  return inet_open(host, port, socktype, flags, 0);
+  return inet_open(host, port, socktype, flags, 0, -1);
+}
+
+int llsock_inet_connect_timeout(const char *host, const char *port,
+                                int socktype, int flags, double timeout) {
+  return inet_open(host, port, socktype, flags, 0, timeout < 0 ? -1 : timeout);
 }

@@ -20,5 +20,14 @@ int llsock__eai(int gai_rc, int errnum);
 /* -EINVAL unless port is NULL, a decimal 0..65535 or a service name. */
 int llsock__check_port(const char *port);
 
+/* A timeout in seconds as milliseconds for poll(2): -1 for a negative one
+ * (for ever), rounded up, capped at INT_MAX; -2 for NaN. */
+int llsock__timeout_ms(double sec);
+
+/* llsock_connect_timeout() with a share of the time left until deadline
+ * (llsock_clock() seconds, negative for none): what remains divided by
+ * attempts_left, so later addresses of a name get their turn. */
+int llsock__connect_until(int fd, const llsock_addr *addr, double deadline,
+                          int attempts_left);
 
 #endif /* LLSOCK_INT_H */

@@ -306,6 +306,102 @@ int llsock_sendmmsg(int fd, llsock_mmsg *msgs, unsigned int n, int flags);
 /* MSG_WAITFORONE in flags returns as soon as one message has come. */
 int llsock_recvmmsg(int fd, llsock_mmsg *msgs, unsigned int n, int flags);
 
+/* ---- waiting ----------------------------------------------------------- */
+
+/*
+ * Readiness events, with Linux's values, so they combine with | and match
+ * poll(2)'s and epoll(7)'s.  POLLRDHUP (the peer shut down its writing
+ * side) is Linux only; POLLET and POLLONESHOT only mean something to a
+ * poller.  POLLERR and POLLHUP are always reported, asked for or not.
+ */
+#define LLSOCK_POLLIN 0x001u
+#define LLSOCK_POLLOUT 0x004u
+#define LLSOCK_POLLERR 0x008u
+#define LLSOCK_POLLHUP 0x010u
+#define LLSOCK_POLLRDHUP 0x2000u
+#define LLSOCK_POLLONESHOT 0x40000000u
+#define LLSOCK_POLLET 0x80000000u
+
+/*
+ * Timeouts are in seconds, fractions allowed; a negative timeout waits
+ * for ever, 0 does not wait, NaN is -EINVAL.  Waits are never restarted
+ * after a signal handler, even one installed with SA_RESTART (poll(2) and
+ * epoll_wait(2) are not, see signal(7)): they return -EINTR.  A caller who
+ * goes on waiting keeps its deadline by passing what remains of it,
+ * measured with llsock_clock().
+ */
+
+/* Seconds on a monotonic clock (CLOCK_MONOTONIC), for deadlines. */
+double llsock_clock(void);
+/* Sleep for sec seconds: 0, -EINTR if a signal handler ran, or -EINVAL. */
+int llsock_sleep(double sec);
+
+/*
+ * Wait until fd is ready for events (LLSOCK_POLLIN, LLSOCK_POLLOUT, ...)
+ * with poll(2), so any fd number works.  Returns the events that happened
+ * (> 0; POLLERR or POLLHUP count as ready, the next call on fd says what
+ * went wrong), 0 when the time ran out, or -EBADF, -EINTR, -EINVAL.
+ */
+int llsock_wait(int fd, unsigned int events, double timeout);
+
+/*
+ * A poller: an epoll(7) instance, close-on-exec.  Each fd in it has the
+ * events it waits for and a 32-bit tag of the caller's (an index into the
+ * caller's own table, say), both returned with every event, so the library
+ * keeps no table of its own.  Returns the poller's fd; close it with
+ * llsock_poller_close().  Where epoll is missing, -ENOSYS.
+ */
+int llsock_poller_create(void);
+int llsock_poller_close(int poller);
+/*
+ * Add fd with events (LLSOCK_POLLIN | LLSOCK_POLLOUT | LLSOCK_POLLRDHUP |
+ * LLSOCK_POLLET | LLSOCK_POLLONESHOT), change them, or remove it.  Adding
+ * an fd already there is -EEXIST; changing or removing one that is not is
+ * -ENOENT.  A closed fd leaves every poller by itself.  A one-shot fd is
+ * disabled after its event until llsock_poller_modify() re-arms it.
+ */
+int llsock_poller_add(int poller, int fd, unsigned int events,
+                      unsigned int tag);
+int llsock_poller_modify(int poller, int fd, unsigned int events,
+                         unsigned int tag);
+int llsock_poller_remove(int poller, int fd);
+
+/* One ready fd: which, what happened (LLSOCK_POLL* bits), and its tag. */
+typedef struct llsock_event {
+  int fd;
+  unsigned int events;
+  unsigned int tag;
+} llsock_event;
+
+/*
+ * Wait up to timeout seconds for events on the fds in the poller, and
+ * store up to max of them (1 <= max <= LLSOCK_MAX_EVENTS) in events.
+ * Returns how many were stored, 0 when the time ran out.
+ */
+#define LLSOCK_MAX_EVENTS 65536
+int llsock_poller_wait(int poller, llsock_event *events, int max,
+                       double timeout);
+
+/*
+ * Connect with a time limit: start a non-blocking connect, wait at most
+ * timeout seconds for it to finish (negative: no limit) and return its
+ * outcome: 0, the connect error (-ECONNREFUSED, ...) or -ETIMEDOUT.  The
+ * fd's O_NONBLOCK is left as it was.  A unix socket whose listener's
+ * backlog is full waits for room in it within the same limit.  After
+ * -ETIMEDOUT or -EINTR the socket is in no known state: close it.
+ */
+int llsock_connect_timeout(int fd, const llsock_addr *addr, double timeout);
+/*
+ * llsock_inet_connect() and llsock_unix_connect() with a time limit for
+ * the whole call.  The inet one shares the time among the addresses the
+ * name resolves to, so a dead first address leaves time for the next:
+ * each attempt gets what remains divided by the attempts left.
+ */
+int llsock_inet_connect_timeout(const char *host, const char *port,
+                                int socktype, int flags, double timeout);
+int llsock_unix_connect_timeout(const char *path, size_t len, int socktype,
+                                int flags, double timeout);
+
 /* ---- options ----------------------------------------------------------- */
 
 /*

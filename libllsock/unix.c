@@ -1,13 +1,15 @@
 #include "llsock-int.h"
 
+#include <math.h>
 #include <unistd.h>
 
+/* Connects with no time limit unless timeout >= 0. */
 static int unix_open(const char *path, size_t len, int socktype, int flags,
-                     int passive) {
+                     int passive, double timeout) {
   llsock_addr addr;
   int fd, rc;
 
-  if (socktype <= 0 || (flags & ~LLSOCK_NONBLOCK))
+  if (socktype <= 0 || (flags & ~LLSOCK_NONBLOCK) || isnan(timeout))
     return -EINVAL;
   rc = llsock_addr_unix(&addr, path, len);
   if (rc < 0)
@@ -15,7 +17,12 @@ static int unix_open(const char *path, size_t len, int socktype, int flags,
   fd = llsock_socket(AF_UNIX, socktype, 0, flags);
   if (fd < 0)
     return fd;
-  rc = passive ? llsock_bind(fd, &addr) : llsock_connect(fd, &addr);
+  if (passive)
+    rc = llsock_bind(fd, &addr);
+  else if (timeout >= 0)
+    rc = llsock_connect_timeout(fd, &addr, timeout);
+  else
+    rc = llsock_connect(fd, &addr);
   if (rc < 0) {
     close(fd);
     return rc;
@@ -24,10 +31,15 @@ static int unix_open(const char *path, size_t len, int socktype, int flags,
 }
 
 int llsock_unix_bind(const char *path, size_t len, int socktype, int flags) {
-  return unix_open(path, len, socktype, flags, 1);
+  return unix_open(path, len, socktype, flags, 1, -1);
 }
 
 int llsock_unix_connect(const char *path, size_t len, int socktype,
                         int flags) {
-  return unix_open(path, len, socktype, flags, 0);
+  return unix_open(path, len, socktype, flags, 0, -1);
+}
+
+int llsock_unix_connect_timeout(const char *path, size_t len, int socktype,
+                                int flags, double timeout) {
+  return unix_open(path, len, socktype, flags, 0, timeout < 0 ? -1 : timeout);
 }

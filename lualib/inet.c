@@ -2,10 +2,9 @@
 
 #include <limits.h>
 
-typedef int (*inet_open_fn)(const char *, const char *, int, int);
-
-/* (host, port, socktype, nonblock, reuseaddr) -> fd | nil, err */
-static int inet_open(lua_State *L, inet_open_fn open_fn) {
+/* (host, port, socktype [, nonblock [, reuseaddr [, timeout]]])
+ * -> fd | nil, err; the timeout is connect's */
+static int inet_open(lua_State *L, int passive) {
   const char *host = llsocket__opthost(L, 1);
   char portbuf[LLSOCKET_PORTBUFSIZ];
   const char *port = llsocket__optport(L, 2, portbuf);
@@ -16,15 +15,19 @@ static int inet_open(lua_State *L, inet_open_fn open_fn) {
     flags |= LLSOCK_NONBLOCK;
   if (llsocket__optboolean(L, 5))
     flags |= LLSOCK_REUSEADDR;
-  return llsocket__pushint(L, open_fn(host, port, socktype, flags));
+  if (passive)
+    return llsocket__pushint(L, llsock_inet_bind(host, port, socktype, flags));
+  return llsocket__pushint(L, llsock_inet_connect_timeout(
+                                  host, port, socktype, flags,
+                                  llsocket__opttimeout(L, 6)));
 }
 
 static int inet_bind(lua_State *L) {
-  return inet_open(L, llsock_inet_bind);
+  return inet_open(L, 1);
 }
 
 static int inet_connect(lua_State *L) {
-  return inet_open(L, llsock_inet_connect);
+  return inet_open(L, 0);
 }
 
 void llsocket__open_inet(lua_State *L) {

@@ -38,6 +38,10 @@ int llsocket__optboolean(lua_State *L, int arg);
 /* The integer arguments from first to the top, OR-ed together. */
 int llsocket__optflags(lua_State *L, int first);
 
+/* A timeout in seconds: -1 (for ever) for nil/none or a negative number;
+ * NaN and non-numbers are refused. */
+double llsocket__opttimeout(lua_State *L, int arg);
+
 /* Failure results: nil, err (2 values) and nil, err, again (3 values). */
 int llsocket__pusherror(lua_State *L, int code);
 int llsocket__pushioerror(lua_State *L, int code);
@@ -80,6 +84,8 @@ void llsocket__open_inet(lua_State *L);
 void llsocket__open_io(lua_State *L);
 void llsocket__open_msg(lua_State *L);
 void llsocket__open_opt(lua_State *L);
+void llsocket__open_poll(lua_State *L);
+void llsocket__open_poll_constants(lua_State *L);
 void llsocket__open_resolver(lua_State *L);
 void llsocket__open_sockopt_funcs(lua_State *L);
 void llsocket__open_socket(lua_State *L);

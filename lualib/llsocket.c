@@ -135,6 +135,7 @@ int luaopen_llsocket(lua_State *L) {
   llsocket__open_socket(L);
   llsocket__open_io(L);
   llsocket__open_msg(L);
+  llsocket__open_poll(L);
   llsocket__open_resolver(L);
   llsocket__open_sockopt_funcs(L);
   llsocket__open_errors(L);
@@ -143,6 +144,7 @@ int luaopen_llsocket(lua_State *L) {
   llsocket__open_unix(L);
   lua_setfield(L, -2, "unix");
   llsocket__open_opt(L);
+  llsocket__open_poll_constants(L);
   lua_setfield(L, -2, "opt");
   lua_pushstring(L, llsock_version());
   lua_setfield(L, -2, "version");

@@ -2,23 +2,26 @@
 
 #include <limits.h>
 
-typedef int (*unix_open_fn)(const char *, size_t, int, int);
-
-/* (path, socktype, nonblock) -> fd | nil, err */
-static int unix_open(lua_State *L, unix_open_fn open_fn) {
+/* (path, socktype [, nonblock [, timeout]]) -> fd | nil, err; the
+ * timeout is connect's */
+static int unix_open(lua_State *L, int passive) {
   size_t len;
   const char *path = llsocket__checkpath(L, 1, &len);
   int socktype = llsocket__checkint(L, 2, 1, INT_MAX, "socket type");
   int flags = llsocket__optboolean(L, 3) ? LLSOCK_NONBLOCK : 0;
-  return llsocket__pushint(L, open_fn(path, len, socktype, flags));
+  if (passive)
+    return llsocket__pushint(L, llsock_unix_bind(path, len, socktype, flags));
+  return llsocket__pushint(L, llsock_unix_connect_timeout(
+                                  path, len, socktype, flags,
+                                  llsocket__opttimeout(L, 4)));
 }
 
 static int unix_bind(lua_State *L) {
-  return unix_open(L, llsock_unix_bind);
+  return unix_open(L, 1);
 }
 
 static int unix_connect(lua_State *L) {
-  return unix_open(L, llsock_unix_connect);
+  return unix_open(L, 0);
 }
 
 void llsocket__open_unix(lua_State *L) {
