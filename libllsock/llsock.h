@@ -19,6 +19,7 @@
 #define LLSOCK_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -121,13 +122,60 @@ int llsock_addr_host(const llsock_addr *addr, char *buf, size_t size);
 const char *llsock_addr_path(const llsock_addr *addr, size_t *len);
 /*
  * A readable form: "127.0.0.1:8080", "[::1]:53", "/tmp/sock",
- * "@abstract" (non-printable bytes as \xHH), "(unnamed)".
+ * "@abstract" (non-printable bytes as \xHH), "(unnamed)",
+ * "netlink:PID" (with "/0xGROUPS" when groups are set),
+ * "packet:IFNAME/0xPROTO" (the index when the interface has no name, "any"
+ * for 0; then "/aa:bb:..." when a hardware address is set),
+ * "vsock:CID:PORT".
  * Returns the string length, or -ENOSPC when size is too small
  * (LLSOCK_ADDRSTRLEN always suffices).
  */
 int llsock_addr_format(const llsock_addr *addr, char *buf, size_t size);
 /* 1 when both addresses are the same family, bytes and length, else 0. */
 int llsock_addr_equal(const llsock_addr *a, const llsock_addr *b);
+/*
+ * Linux's other families.  Each constructor fills addr with a complete
+ * sockaddr of its family, ready for bind(), connect() and sendto(); each
+ * reader returns 0 when addr is of its family and as long as its fields
+ * need, else -EAFNOSUPPORT (any output pointer may be NULL).  A platform
+ * without the family gives -EAFNOSUPPORT for all of them.
+ *
+ * AF_NETLINK: pid is the port id (0 is the kernel, and binding 0 lets the
+ * kernel choose one), groups the bit mask of multicast groups.
+ */
+int llsock_addr_netlink(llsock_addr *addr, uint32_t pid, uint32_t groups);
+int llsock_addr_netlink_info(const llsock_addr *addr, uint32_t *pid,
+                             uint32_t *groups);
+/*
+ * AF_VSOCK: context id (VMADDR_CID_ANY, VMADDR_CID_LOCAL, _HOST, a guest's
+ * cid) and port (VMADDR_PORT_ANY picks one on bind).
+ */
+int llsock_addr_vsock(llsock_addr *addr, uint32_t cid, uint32_t port);
+int llsock_addr_vsock_info(const llsock_addr *addr, uint32_t *cid,
+                           uint32_t *port);
+
+/* The longest hardware address a packet address carries (MAX_ADDR_LEN). */
+#define LLSOCK_HWADDR_MAX 32
+
+/* The fields of an AF_PACKET address (struct sockaddr_ll). */
+typedef struct llsock_packet_addr {
+  unsigned int protocol; /* ETH_P_*, in host byte order, 0..0xffff */
+  int ifindex;           /* the interface; 0 is any on bind */
+  unsigned int hatype;   /* ARPHRD_*: set by the kernel on receive */
+  unsigned int pkttype;  /* PACKET_HOST, _BROADCAST, ...: set on receive */
+  unsigned int halen;    /* bytes used of hwaddr */
+  unsigned char hwaddr[LLSOCK_HWADDR_MAX];
+} llsock_packet_addr;
+
+/*
+ * AF_PACKET from its fields: -EINVAL for a protocol or hatype above
+ * 0xffff, a pkttype above 255, a negative ifindex or a halen above
+ * LLSOCK_HWADDR_MAX.  The reader clamps halen to the bytes the address
+ * holds.
+ */
+int llsock_addr_packet(llsock_addr *addr, const llsock_packet_addr *pkt);
+int llsock_addr_packet_info(const llsock_addr *addr, llsock_packet_addr *pkt);
+
 /*
  * getnameinfo(3): host and service names for addr, with NI_* flags.
  * Either buffer may be NULL (with size 0) when that part is not wanted.

@@ -1,0 +1,106 @@
+#!/bin/sh
+# Runs the Linux-only examples under the built llsockrun and checks their
+# output against the kernel as iproute2 reports it.  What needs a network
+# namespace runs in a fresh one (unshare -n, or unshare -rn where user
+# namespaces allow it), so nothing here touches the host's interfaces.
+#
+# Environment (set by `make check`): LLSOCKRUN, top_srcdir.
+# Exit status: 0 all passed, 1 a check failed, 77 nothing could run here,
+# 99 the test itself could not run.
+
+set -u
+
+: "${LLSOCKRUN:?LLSOCKRUN must name the built llsockrun}"
+: "${top_srcdir:?top_srcdir must name the source tree}"
+examples=$top_srcdir/examples
+
+if [ ! -x "$LLSOCKRUN" ]; then
+    echo "ERROR: $LLSOCKRUN is not an executable (build host/llsockrun first)"
+    exit 99
+fi
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/llsock-linux-examples.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 99' HUP INT TERM
+
+failures=0 passes=0 skips=0
+pass() { echo "PASS: $*"; passes=$((passes + 1)); }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+skip() { echo "SKIP: $*"; skips=$((skips + 1)); }
+
+# The command prefix that enters a new network namespace, or empty.
+netns=
+if ! command -v ip >/dev/null 2>&1; then
+    netns_why="ip (iproute2) is not installed"
+elif timeout 10 unshare -n true 2>/dev/null; then
+    netns="unshare -n"
+elif timeout 10 unshare -rn true 2>/dev/null; then
+    netns="unshare -rn"
+else
+    netns_why="no network namespaces here (unshare -n and -rn both fail)"
+fi
+
+# in_netns SCRIPT: runs the sh script in a new namespace, under timeout.
+in_netns() {
+    timeout 60 $netns sh -c "$1"
+}
+
+# The interface lines of `ip -o link` and of netlink-links.lua reduced to
+# the fields both print: index, name, mtu, state, link type and address.
+ip_fields='
+{
+    idx = $1; name = $2; sub(/:$/, "", name); mtu = state = link = addr = ""
+    for (i = 3; i < NF; i++) {
+        if ($i == "mtu") mtu = $(i + 1)
+        else if ($i == "state") state = $(i + 1)
+        else if ($i ~ /^link\//) { link = $i; addr = $(i + 1) }
+    }
+    print idx, name, mtu, state, link, addr
+}'
+
+# ---- netlink-links.lua: ip link over a route netlink socket --------------
+if [ -z "$netns" ]; then
+    skip "netlink-links.lua: $netns_why"
+else
+    in_netns "
+        ip link set lo up &&
+        ip link add llsk0 address 02:00:00:00:11:00 type veth \
+            peer name llsk1 address 02:00:00:00:11:01 &&
+        ip link set llsk0 up && ip link set llsk1 mtu 1400 &&
+        '$LLSOCKRUN' '$examples/netlink-links.lua' > '$tmp/links.out' &&
+        ip -o link show > '$tmp/ip.out'" 2> "$tmp/links.err"
+    status=$?
+    awk "$ip_fields" "$tmp/ip.out" > "$tmp/ip.fields" 2>/dev/null
+    awk "$ip_fields" "$tmp/links.out" > "$tmp/links.fields" 2>/dev/null
+    if [ "$status" -ne 0 ]; then
+        fail "netlink-links.lua in a namespace: exit status $status"
+        sed 's/^/  stderr: /' "$tmp/links.err"
+    elif [ "$(wc -l < "$tmp/links.fields")" -lt 3 ]; then
+        fail "netlink-links.lua: fewer than 3 interfaces listed"
+    elif cmp -s "$tmp/ip.fields" "$tmp/links.fields"; then
+        pass "netlink-links.lua lists what ip -o link lists (index, name, mtu, state, address)"
+    else
+        fail "netlink-links.lua and ip -o link disagree:"
+        diff "$tmp/ip.fields" "$tmp/links.fields" | sed 's/^/  /'
+    fi
+    if grep -q '^[0-9]*: llsk0@llsk1: .* link/ether 02:00:00:00:11:00$' \
+            "$tmp/links.out"; then
+        pass "netlink-links.lua names the veth peer and its hardware address"
+    else
+        fail "netlink-links.lua: no llsk0@llsk1 line with its address"
+        sed 's/^/  out: /' "$tmp/links.out"
+    fi
+fi
+
+# Outside any namespace it needs no privilege: lo is always there.
+if timeout 10 "$LLSOCKRUN" "$examples/netlink-links.lua" > "$tmp/host.out" &&
+        grep -q '^[0-9]*: lo: <LOOPBACK' "$tmp/host.out"; then
+    pass "netlink-links.lua lists lo in the host's namespace"
+else
+    fail "netlink-links.lua in the host's namespace"
+    sed 's/^/  out: /' "$tmp/host.out"
+fi
+
+echo "$passes passed, $failures failed, $skips skipped"
+[ "$failures" -eq 0 ] || exit 1
+[ "$passes" -gt 0 ] || exit 77
+exit 0
