@@ -331,6 +331,35 @@ int llsock_cmsg_timestamp(const struct cmsghdr *cmsg, double *sec);
 int llsock_cmsg_cred(const struct cmsghdr *cmsg, pid_t *pid, uid_t *uid,
                      gid_t *gid);
 
+/*
+ * UDP segmentation offload (Linux 4.18 and later; -ENOPROTOOPT, or the
+ * kernel's -EINVAL or -EIO, where it is missing).
+ *
+ * GSO: one send of len bytes leaves as datagrams of segsize bytes each
+ * (the last may be shorter), segsize 1..65535; the kernel limits a send to
+ * 64 segments (128 since Linux 6.9) and one IP packet's 64 KiB.  llsock_cmsg_segment() writes the
+ * UDP_SEGMENT control message that asks for it into buf (aligned for
+ * struct cmsghdr), returning the bytes used, LLSOCK_CMSG_SEGMENT_SPACE, or
+ * -ENOSPC; for a msghdr of one's own or each message of a batch.
+ * llsock_send_segments() is one sendmsg(2) with it.
+ *
+ * GRO: with UDP_GRO on (llsock_opt_set_udp_gro()), one receive may return
+ * several datagrams from one sender back to back; llsock_cmsg_gro() decodes
+ * the UDP_GRO control message that gives their size.
+ * llsock_recv_segments() receives one message and sets *segsize to the size
+ * of each datagram in it but the last (the whole length when only one
+ * came); from may be NULL.
+ */
+#define LLSOCK_CMSG_SEGMENT_SPACE CMSG_SPACE(sizeof(uint16_t))
+int llsock_cmsg_segment(void *buf, size_t size, unsigned int segsize);
+int llsock_cmsg_gro(const struct cmsghdr *cmsg, unsigned int *segsize);
+ssize_t llsock_send_segments(int fd, const void *buf, size_t len,
+                             unsigned int segsize, const llsock_addr *to,
+                             int flags);
+ssize_t llsock_recv_segments(int fd, void *buf, size_t len,
+                             unsigned int *segsize, llsock_addr *from,
+                             int flags);
+
 /* socketpair(2), close-on-exec; flags: LLSOCK_NONBLOCK. */
 int llsock_socketpair(int family, int socktype, int flags, int fds[2]);
 
@@ -455,6 +484,12 @@ int llsock_opt_set_recvpktinfo(int fd, int value);
 /* IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP, by the socket's family */
 int llsock_opt_get_multicast_loop(int fd);
 int llsock_opt_set_multicast_loop(int fd, int value);
+/* UDP_SEGMENT: the GSO segment size of every send, 0..65535 (0: off) */
+int llsock_opt_get_udp_segment(int fd);
+int llsock_opt_set_udp_segment(int fd, int value);
+/* UDP_GRO: receives may coalesce datagrams (see llsock_recv_segments()) */
+int llsock_opt_get_udp_gro(int fd);
+int llsock_opt_set_udp_gro(int fd, int value);
 /* SO_ACCEPTCONN: 1 on a listening socket; read only */
 int llsock_opt_get_acceptconn(int fd);
 

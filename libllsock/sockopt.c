@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,18 @@ MISSING_OPTION(user_timeout)
 INT_OPTION(tclass, IPPROTO_IPV6, IPV6_TCLASS)
 #else
 MISSING_OPTION(tclass)
+#endif
+
+/* UDP segmentation offload, Linux 4.18 (GSO) and 5.0 (GRO) */
+#ifdef UDP_SEGMENT
+INT_OPTION(udp_segment, SOL_UDP, UDP_SEGMENT)
+#else
+MISSING_OPTION(udp_segment)
+#endif
+#ifdef UDP_GRO
+FLAG_OPTION(udp_gro, SOL_UDP, UDP_GRO)
+#else
+MISSING_OPTION(udp_gro)
 #endif
 
 int llsock_opt_get_acceptconn(int fd) {
