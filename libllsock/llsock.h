@@ -332,6 +332,40 @@ int llsock_cmsg_cred(const struct cmsghdr *cmsg, pid_t *pid, uid_t *uid,
                      gid_t *gid);
 
 /*
+ * The error queue (Linux).  With the recverr option on, errors about
+ * datagrams sent (ICMP replies, local failures such as a datagram over the
+ * path MTU) queue up on the socket, as do zerocopy completions; a receive
+ * with MSG_ERRQUEUE returns the first, with an IP_RECVERR or IPV6_RECVERR
+ * control message that llsock_cmsg_errqueue() decodes (0, or -EINVAL when
+ * cmsg is something else).
+ */
+enum {
+  LLSOCK_EE_ORIGIN_NONE = 0,
+  LLSOCK_EE_ORIGIN_LOCAL = 1,        /* this host, e.g. EMSGSIZE */
+  LLSOCK_EE_ORIGIN_ICMP = 2,         /* an ICMP message */
+  LLSOCK_EE_ORIGIN_ICMP6 = 3,        /* an ICMPv6 message */
+  LLSOCK_EE_ORIGIN_TIMESTAMPING = 4, /* a transmit timestamp */
+  LLSOCK_EE_ORIGIN_ZEROCOPY = 5,     /* MSG_ZEROCOPY sends completed */
+  LLSOCK_EE_ORIGIN_TXTIME = 6        /* SO_TXTIME dropped a packet */
+};
+/* In code of a zerocopy completion: the kernel copied the data after all. */
+#define LLSOCK_EE_CODE_ZEROCOPY_COPIED 1
+
+typedef struct llsock_errqueue {
+  int err;              /* the error, a positive errno value (0: none) */
+  int origin;           /* LLSOCK_EE_ORIGIN_* */
+  int type, code;       /* ICMP type and code, as received */
+  unsigned int info;    /* EMSGSIZE: the MTU; zerocopy: the first send */
+  unsigned int data;    /* zerocopy: the last send of the range */
+  llsock_addr offender; /* who sent the ICMP error; len 0 when none */
+} llsock_errqueue;
+
+int llsock_cmsg_errqueue(const struct cmsghdr *cmsg, llsock_errqueue *ee);
+/* "local", "icmp", "icmp6", "timestamping", "zerocopy", "txtime", "none",
+ * or "unknown"; never NULL. */
+const char *llsock_errqueue_origin(int origin);
+
+/*
  * UDP segmentation offload (Linux 4.18 and later; -ENOPROTOOPT, or the
  * kernel's -EINVAL or -EIO, where it is missing).
  *
@@ -484,6 +518,12 @@ int llsock_opt_set_recvpktinfo(int fd, int value);
 /* IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP, by the socket's family */
 int llsock_opt_get_multicast_loop(int fd);
 int llsock_opt_set_multicast_loop(int fd, int value);
+/* IP_RECVERR or IPV6_RECVERR, by the socket's family: errors queue up */
+int llsock_opt_get_recverr(int fd);
+int llsock_opt_set_recverr(int fd, int value);
+/* SO_ZEROCOPY: sends with MSG_ZEROCOPY may skip the copy (Linux 4.14) */
+int llsock_opt_get_zerocopy(int fd);
+int llsock_opt_set_zerocopy(int fd, int value);
 /* UDP_SEGMENT: the GSO segment size of every send, 0..65535 (0: off) */
 int llsock_opt_get_udp_segment(int fd);
 int llsock_opt_set_udp_segment(int fd, int value);

@@ -261,6 +261,36 @@ int llsock_opt_set_multicast_loop(int fd, int on) {
   return llsock_opt_setint(fd, IPPROTO_IP, IP_MULTICAST_LOOP, on != 0);
 }
 
+/* The error queue and zerocopy (Linux) */
+#if defined(IP_RECVERR) && defined(IPV6_RECVERR)
+int llsock_opt_get_recverr(int fd) {
+  int family = inet_family(fd);
+
+  if (family < 0)
+    return family;
+  if (family == AF_INET6)
+    return get_flag(fd, IPPROTO_IPV6, IPV6_RECVERR);
+  return get_flag(fd, IPPROTO_IP, IP_RECVERR);
+}
+
+int llsock_opt_set_recverr(int fd, int on) {
+  int family = inet_family(fd);
+
+  if (family < 0)
+    return family;
+  if (family == AF_INET6)
+    return llsock_opt_setint(fd, IPPROTO_IPV6, IPV6_RECVERR, on != 0);
+  return llsock_opt_setint(fd, IPPROTO_IP, IP_RECVERR, on != 0);
+}
+#else
+MISSING_OPTION(recverr)
+#endif
+#ifdef SO_ZEROCOPY
+FLAG_OPTION(zerocopy, SOL_SOCKET, SO_ZEROCOPY)
+#else
+MISSING_OPTION(zerocopy)
+#endif
+
 int llsock_opt_get_linger(int fd, int *on, int *sec) {
   struct linger lg;
   socklen_t len = sizeof(lg);

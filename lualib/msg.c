@@ -243,8 +243,38 @@ static void push_control(lua_State *L, struct msghdr *msg) {
   }
 }
 
+/* An error queue entry as the table {errno, origin, type, code, info,
+ * data, offender [, zerocopy = {first, last, copied}]}. */
+static void push_errqueue(lua_State *L, const llsock_errqueue *ee) {
+  lua_createtable(L, 0, 8);
+  lua_pushinteger(L, ee->err);
+  lua_setfield(L, -2, "errno");
+  lua_pushstring(L, llsock_errqueue_origin(ee->origin));
+  lua_setfield(L, -2, "origin");
+  lua_pushinteger(L, ee->type);
+  lua_setfield(L, -2, "type");
+  lua_pushinteger(L, ee->code);
+  lua_setfield(L, -2, "code");
+  lua_pushinteger(L, ee->info);
+  lua_setfield(L, -2, "info");
+  lua_pushinteger(L, ee->data);
+  lua_setfield(L, -2, "data");
+  llsocket__pushaddr(L, &ee->offender);
+  lua_setfield(L, -2, "offender");
+  if (ee->origin == LLSOCK_EE_ORIGIN_ZEROCOPY) {
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, ee->info);
+    lua_setfield(L, -2, "first");
+    lua_pushinteger(L, ee->data);
+    lua_setfield(L, -2, "last");
+    lua_pushboolean(L, (ee->code & LLSOCK_EE_CODE_ZEROCOPY_COPIED) != 0);
+    lua_setfield(L, -2, "copied");
+    lua_setfield(L, -2, "zerocopy");
+  }
+}
+
 /* The ancillary data scripts most often want, as fields of the msg table
- * on top of the stack: fds, cred, timestamp, pktinfo. */
+ * on top of the stack: fds, cred, timestamp, pktinfo, segment, errqueue. */
 static void decode_control(lua_State *L, struct msghdr *msg) {
   struct cmsghdr *cmsg;
   lua_Integer nfds = 0;
@@ -255,6 +285,7 @@ static void decode_control(lua_State *L, struct msghdr *msg) {
   double sec;
   int ifindex;
   unsigned int segment;
+  llsock_errqueue ee;
 
   for (cmsg = CMSG_FIRSTHDR(msg); cmsg != NULL;
        cmsg = CMSG_NXTHDR(msg, cmsg)) {
@@ -300,6 +331,9 @@ static void decode_control(lua_State *L, struct msghdr *msg) {
     } else if (llsock_cmsg_gro(cmsg, &segment) == 0) {
       lua_pushinteger(L, segment);
       lua_setfield(L, -2, "segment");
+    } else if (llsock_cmsg_errqueue(cmsg, &ee) == 0) {
+      push_errqueue(L, &ee);
+      lua_setfield(L, -2, "errqueue");
     }
   }
 }

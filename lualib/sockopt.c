@@ -32,6 +32,7 @@ static const int_option int_options[] = {
   FLAG(passcred), FLAG(cork), FLAG(fastopen_connect), FLAG(v6only),
   FLAG(pktinfo), FLAG(recvpktinfo), FLAG(multicast_loop),
   FLAG(udp_gro), INT(udp_segment, "segment size", 0, 65535),
+  FLAG(recverr), FLAG(zerocopy),
   {"acceptconn", llsock_opt_get_acceptconn, NULL, NULL, 0, 1},
   INT(rcvbuf, "size", 0, INT_MAX), INT(rcvlowat, "size", 0, INT_MAX),
   INT(sndbuf, "size", 0, INT_MAX), INT(sndlowat, "size", 0, INT_MAX),
@@ -614,6 +615,14 @@ static void set_constants(lua_State *L) {
 #endif
 #ifdef IP_MTU_DISCOVER
     C(IP_MTU_DISCOVER)
+#endif
+#ifdef IP_PMTUDISC_DO
+    C(IP_PMTUDISC_DONT) C(IP_PMTUDISC_WANT) C(IP_PMTUDISC_DO)
+    C(IP_PMTUDISC_PROBE)
+#endif
+#ifdef IPV6_PMTUDISC_DO
+    C(IPV6_PMTUDISC_DONT) C(IPV6_PMTUDISC_WANT) C(IPV6_PMTUDISC_DO)
+    C(IPV6_PMTUDISC_PROBE)
 #endif
 #ifdef IP_MULTICAST_ALL
     C(IP_MULTICAST_ALL)

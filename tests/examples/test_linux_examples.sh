@@ -157,6 +157,22 @@ PY
     fi
 fi
 
+# ---- traceroute-probe.lua: ICMP through the error queue ----------------
+# A UDP port nothing listens on: bound by python, then closed.
+closed=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null)
+if [ -z "$closed" ]; then
+    skip "traceroute-probe.lua: python3 cannot pick a closed port"
+elif timeout 30 "$LLSOCKRUN" "$examples/traceroute-probe.lua" 127.0.0.1 \
+        "$closed" 3 > "$tmp/trace.out" 2>&1 &&
+        [ "$(sed -n 2p "$tmp/trace.out")" = \
+          " 1  127.0.0.1  ECONNREFUSED (icmp 3/3: unreachable)" ] &&
+        [ "$(wc -l < "$tmp/trace.out")" -eq 2 ]; then
+    pass "traceroute-probe.lua: one hop, port unreachable from 127.0.0.1"
+else
+    fail "traceroute-probe.lua over loopback"
+    sed 's/^/  out: /' "$tmp/trace.out"
+fi
+
 echo "$passes passed, $failures failed, $skips skipped"
 [ "$failures" -eq 0 ] || exit 1
 [ "$passes" -gt 0 ] || exit 77

@@ -13,8 +13,8 @@ local function htons(n)
 end
 
 -- ---- the parts that run inside a namespace -------------------------------
--- This file runs itself under `unshare -n` with one of these as arg[1]; each
--- raises an error on failure.
+-- Case:in_netns runs this file again in a namespace with one of these as
+-- arg[1]; each raises an error on failure.
 local in_netns = {}
 
 -- The index of a link, as iproute2 reports it.
@@ -101,11 +101,7 @@ function in_netns.packet()
   llsocket.close(rx)
 end
 
-if arg and in_netns[arg[1]] then
-  in_netns[arg[1]]()
-  print("passed")
-  os.exit(0)
-end
+T.netns_part(in_netns)
 
 -- ---- values ---------------------------------------------------------------
 
@@ -210,44 +206,15 @@ T.case("a vsock socket bound to any cid reads back its port", function(t)
   t:close(fd)
 end)
 
--- How to enter a new network namespace here, or nil and why not.
-local function netns_prefix()
-  if not os.execute("command -v ip >/dev/null 2>&1") then
-    return nil, "ip (iproute2) is not installed"
-  end
-  for _, cmd in ipairs({ "unshare -n", "unshare -rn" }) do
-    if os.execute("timeout 10 " .. cmd .. " true 2>/dev/null") then
-      return cmd
-    end
-  end
-  return nil, "no network namespaces here (unshare -n and -rn both fail)"
-end
-
 local VETH_SETUP = "ip link set lo up && " ..
   "ip link add llsk0 address 02:00:00:00:11:00 type veth " ..
   "peer name llsk1 address 02:00:00:00:11:01 && " ..
   "ip link set llsk0 up && ip link set llsk1 up"
 
-local function run_in_netns(t, part)
-  local prefix, why = netns_prefix()
-  if not prefix then t:skip(why) end
-  local host = os.getenv("LLSOCKRUN") or arg[-1]
-  local cmd = string.format("timeout 60 %s sh -c '%s && exec %s %s %s' 2>&1",
-                            prefix, VETH_SETUP, host, arg[0], part)
-  local p = assert(io.popen(cmd))
-  local out = p:read("a")
-  local _, _, code = p:close()
-  if code == 77 then t:skip(out:match("skip: ([^\n]*)") or out) end
-  if code ~= 0 then
-    error("in the namespace (exit " .. tostring(code) .. "):\n" .. out, 0)
-  end
-  T.match(out, "passed\n$", "namespace part")
-end
-
 T.case("a route netlink dump of a namespace names lo and the veth pair",
-       function(t) run_in_netns(t, "links") end)
+       function(t) t:in_netns(VETH_SETUP, "links") end)
 
 T.case("a packet socket on a veth end sees a frame from the other end",
-       function(t) run_in_netns(t, "packet") end)
+       function(t) t:in_netns(VETH_SETUP, "packet") end)
 
 T.done()
