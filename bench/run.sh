@@ -192,6 +192,9 @@ echo
 awk -v contestants="$CONTESTANTS" -v ops="$OPS" -v baseline="$BASELINE" \
   -f "$bench/table.awk" "$results"
 
+# UDP segmentation offload: a table of its own, in datagrams per second.
+sh "$bench/gso.sh" "$builddir" || llsock_failed=1
+
 if [ $llsock_failed = 1 ]; then
   echo "run.sh: llsock's own contestants failed (see above)" >&2
   exit 1

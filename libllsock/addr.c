@@ -2,11 +2,21 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef HAVE_LINUX_NETLINK_H
+#include <linux/netlink.h>
+#endif
+#ifdef HAVE_LINUX_IF_PACKET_H
+#include <linux/if_packet.h>
+#endif
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+#include <linux/vm_sockets.h>
+#endif
 
 #define SUN_PATH_OFFSET offsetof(struct sockaddr_un, sun_path)
 #define SUN_PATH_SIZE sizeof(((struct sockaddr_un *)0)->sun_path)
@@ -165,6 +175,192 @@ static int format_unix(const llsock_addr *addr, char *buf, size_t size) {
   return (int)n;
 }
 
+/* ---- Linux's other families: netlink, packet, vsock ---------------------- */
+
+/* The first len bytes of addr are a sockaddr of family holding need bytes. */
+static int holds(const llsock_addr *addr, int family, size_t need) {
+  return llsock_addr_family(addr) == family && addr->len >= need;
+}
+
+int llsock_addr_netlink(llsock_addr *addr, uint32_t pid, uint32_t groups) {
+#ifdef HAVE_LINUX_NETLINK_H
+  if (addr == NULL)
+    return -EINVAL;
+  memset(addr, 0, sizeof(*addr));
+  memcpy(&addr->u.storage, &(struct sockaddr_nl){.nl_family = AF_NETLINK,
+                                                 .nl_pid = pid,
+                                                 .nl_groups = groups},
+         sizeof(struct sockaddr_nl));
+  addr->len = sizeof(struct sockaddr_nl);
+  return 0;
+#else
+  (void)addr, (void)pid, (void)groups;
+  return -EAFNOSUPPORT;
+#endif
+}
+
+int llsock_addr_netlink_info(const llsock_addr *addr, uint32_t *pid,
+                             uint32_t *groups) {
+#ifdef HAVE_LINUX_NETLINK_H
+  struct sockaddr_nl nl;
+
+  if (!holds(addr, AF_NETLINK, sizeof(nl)))
+    return -EAFNOSUPPORT;
+  memcpy(&nl, &addr->u.storage, sizeof(nl));
+  if (pid != NULL)
+    *pid = nl.nl_pid;
+  if (groups != NULL)
+    *groups = nl.nl_groups;
+  return 0;
+#else
+  (void)addr, (void)pid, (void)groups;
+  return -EAFNOSUPPORT;
+#endif
+}
+
+int llsock_addr_vsock(llsock_addr *addr, uint32_t cid, uint32_t port) {
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+  if (addr == NULL)
+    return -EINVAL;
+  memset(addr, 0, sizeof(*addr));
+  memcpy(&addr->u.storage, &(struct sockaddr_vm){.svm_family = AF_VSOCK,
+                                                 .svm_cid = cid,
+                                                 .svm_port = port},
+         sizeof(struct sockaddr_vm));
+  addr->len = sizeof(struct sockaddr_vm);
+  return 0;
+#else
+  (void)addr, (void)cid, (void)port;
+  return -EAFNOSUPPORT;
+#endif
+}
+
+int llsock_addr_vsock_info(const llsock_addr *addr, uint32_t *cid,
+                           uint32_t *port) {
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+  struct sockaddr_vm vm;
+
+  if (!holds(addr, AF_VSOCK,
+             offsetof(struct sockaddr_vm, svm_cid) + sizeof(vm.svm_cid)))
+    return -EAFNOSUPPORT;
+  memset(&vm, 0, sizeof(vm));
+  memcpy(&vm, &addr->u.storage, addr->len < sizeof(vm) ? addr->len : sizeof(vm));
+  if (cid != NULL)
+    *cid = vm.svm_cid;
+  if (port != NULL)
+    *port = vm.svm_port;
+  return 0;
+#else
+  (void)addr, (void)cid, (void)port;
+  return -EAFNOSUPPORT;
+#endif
+}
+
+#ifdef HAVE_LINUX_IF_PACKET_H
+#define SLL_ADDR_OFFSET offsetof(struct sockaddr_ll, sll_addr)
+#endif
+
+int llsock_addr_packet(llsock_addr *addr, const llsock_packet_addr *pkt) {
+#ifdef HAVE_LINUX_IF_PACKET_H
+  struct sockaddr_ll *ll;
+  size_t len;
+
+  if (addr == NULL || pkt == NULL || pkt->protocol > 0xffff ||
+      pkt->hatype > 0xffff || pkt->pkttype > 0xff || pkt->ifindex < 0 ||
+      pkt->halen > LLSOCK_HWADDR_MAX)
+    return -EINVAL;
+  memset(addr, 0, sizeof(*addr));
+  /* hardware addresses longer than sll_addr run on into the storage, as
+   * the kernel's own do; the kernel wants at least a whole sockaddr_ll */
+  ll = (struct sockaddr_ll *)&addr->u.storage;
+  ll->sll_family = AF_PACKET;
+  ll->sll_protocol = htons((uint16_t)pkt->protocol);
+  ll->sll_ifindex = pkt->ifindex;
+  ll->sll_hatype = (unsigned short)pkt->hatype;
+  ll->sll_pkttype = (unsigned char)pkt->pkttype;
+  ll->sll_halen = (unsigned char)pkt->halen;
+  memcpy((char *)&addr->u.storage + SLL_ADDR_OFFSET, pkt->hwaddr, pkt->halen);
+  len = SLL_ADDR_OFFSET + pkt->halen;
+  addr->len = len > sizeof(*ll) ? len : sizeof(*ll);
+  return 0;
+#else
+  (void)addr, (void)pkt;
+  return -EAFNOSUPPORT;
+#endif
+}
+
+int llsock_addr_packet_info(const llsock_addr *addr, llsock_packet_addr *pkt) {
+#ifdef HAVE_LINUX_IF_PACKET_H
+  struct sockaddr_ll ll;
+  size_t room;
+
+  if (!holds(addr, AF_PACKET, SLL_ADDR_OFFSET))
+    return -EAFNOSUPPORT;
+  if (pkt == NULL)
+    return 0;
+  memcpy(&ll, &addr->u.storage, SLL_ADDR_OFFSET);
+  memset(pkt, 0, sizeof(*pkt));
+  pkt->protocol = ntohs(ll.sll_protocol);
+  pkt->ifindex = ll.sll_ifindex;
+  pkt->hatype = ll.sll_hatype;
+  pkt->pkttype = ll.sll_pkttype;
+  room = addr->len - SLL_ADDR_OFFSET;
+  pkt->halen = ll.sll_halen;
+  if (pkt->halen > room)
+    pkt->halen = (unsigned int)room;
+  if (pkt->halen > LLSOCK_HWADDR_MAX)
+    pkt->halen = LLSOCK_HWADDR_MAX;
+  memcpy(pkt->hwaddr, (const char *)&addr->u.storage + SLL_ADDR_OFFSET,
+         pkt->halen);
+  return 0;
+#else
+  (void)addr, (void)pkt;
+  return -EAFNOSUPPORT;
+#endif
+}
+
+static int format_packet(const llsock_addr *addr, char *buf, size_t size) {
+  llsock_packet_addr pkt;
+  char ifname[IF_NAMESIZE];
+  size_t n, i;
+  int rc;
+
+  if (llsock_addr_packet_info(addr, &pkt) < 0)
+    return -EAFNOSUPPORT;
+  if (pkt.ifindex == 0)
+    rc = snprintf(buf, size, "packet:any");
+  else if (if_indextoname((unsigned)pkt.ifindex, ifname) != NULL)
+    rc = snprintf(buf, size, "packet:%s", ifname);
+  else
+    rc = snprintf(buf, size, "packet:%d", pkt.ifindex);
+  if (rc < 0 || (size_t)rc >= size)
+    return -ENOSPC;
+  n = (size_t)rc;
+  rc = snprintf(buf + n, size - n, "/0x%04x", pkt.protocol);
+  for (i = 0; rc >= 0 && (size_t)rc < size - n && i < pkt.halen; i++) {
+    n += (size_t)rc;
+    rc = snprintf(buf + n, size - n, "%c%02x", i == 0 ? '/' : ':',
+                  pkt.hwaddr[i]);
+  }
+  if (rc < 0 || (size_t)rc >= size - n)
+    return -ENOSPC;
+  return (int)(n + (size_t)rc);
+}
+
+/* netlink, packet and vsock; -EAFNOSUPPORT for any other family. */
+static int format_linux_family(const llsock_addr *addr, char *buf,
+                               size_t size) {
+  uint32_t a, b;
+
+  if (llsock_addr_netlink_info(addr, &a, &b) == 0)
+    return b == 0 ? snprintf(buf, size, "netlink:%" PRIu32, a)
+                  : snprintf(buf, size, "netlink:%" PRIu32 "/0x%" PRIx32, a,
+                             b);
+  if (llsock_addr_vsock_info(addr, &a, &b) == 0)
+    return snprintf(buf, size, "vsock:%" PRIu32 ":%" PRIu32, a, b);
+  return format_packet(addr, buf, size);
+}
+
 int llsock_addr_format(const llsock_addr *addr, char *buf, size_t size) {
   char host[LLSOCK_ADDRSTRLEN];
   int family = llsock_addr_family(addr), n;
@@ -187,6 +383,9 @@ int llsock_addr_format(const llsock_addr *addr, char *buf, size_t size) {
     n = snprintf(buf, size, "(unspecified)");
     break;
   default:
+    n = format_linux_family(addr, buf, size);
+    if (n != -EAFNOSUPPORT)
+      break;
     n = snprintf(buf, size, "(family %d)", family);
     break;
   }

@@ -19,6 +19,7 @@
 #define LLSOCK_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -121,13 +122,60 @@ int llsock_addr_host(const llsock_addr *addr, char *buf, size_t size);
 const char *llsock_addr_path(const llsock_addr *addr, size_t *len);
 /*
  * A readable form: "127.0.0.1:8080", "[::1]:53", "/tmp/sock",
- * "@abstract" (non-printable bytes as \xHH), "(unnamed)".
+ * "@abstract" (non-printable bytes as \xHH), "(unnamed)",
+ * "netlink:PID" (with "/0xGROUPS" when groups are set),
+ * "packet:IFNAME/0xPROTO" (the index when the interface has no name, "any"
+ * for 0; then "/aa:bb:..." when a hardware address is set),
+ * "vsock:CID:PORT".
  * Returns the string length, or -ENOSPC when size is too small
  * (LLSOCK_ADDRSTRLEN always suffices).
  */
 int llsock_addr_format(const llsock_addr *addr, char *buf, size_t size);
 /* 1 when both addresses are the same family, bytes and length, else 0. */
 int llsock_addr_equal(const llsock_addr *a, const llsock_addr *b);
+/*
+ * Linux's other families.  Each constructor fills addr with a complete
+ * sockaddr of its family, ready for bind(), connect() and sendto(); each
+ * reader returns 0 when addr is of its family and as long as its fields
+ * need, else -EAFNOSUPPORT (any output pointer may be NULL).  A platform
+ * without the family gives -EAFNOSUPPORT for all of them.
+ *
+ * AF_NETLINK: pid is the port id (0 is the kernel, and binding 0 lets the
+ * kernel choose one), groups the bit mask of multicast groups.
+ */
+int llsock_addr_netlink(llsock_addr *addr, uint32_t pid, uint32_t groups);
+int llsock_addr_netlink_info(const llsock_addr *addr, uint32_t *pid,
+                             uint32_t *groups);
+/*
+ * AF_VSOCK: context id (VMADDR_CID_ANY, VMADDR_CID_LOCAL, _HOST, a guest's
+ * cid) and port (VMADDR_PORT_ANY picks one on bind).
+ */
+int llsock_addr_vsock(llsock_addr *addr, uint32_t cid, uint32_t port);
+int llsock_addr_vsock_info(const llsock_addr *addr, uint32_t *cid,
+                           uint32_t *port);
+
+/* The longest hardware address a packet address carries (MAX_ADDR_LEN). */
+#define LLSOCK_HWADDR_MAX 32
+
+/* The fields of an AF_PACKET address (struct sockaddr_ll). */
+typedef struct llsock_packet_addr {
+  unsigned int protocol; /* ETH_P_*, in host byte order, 0..0xffff */
+  int ifindex;           /* the interface; 0 is any on bind */
+  unsigned int hatype;   /* ARPHRD_*: set by the kernel on receive */
+  unsigned int pkttype;  /* PACKET_HOST, _BROADCAST, ...: set on receive */
+  unsigned int halen;    /* bytes used of hwaddr */
+  unsigned char hwaddr[LLSOCK_HWADDR_MAX];
+} llsock_packet_addr;
+
+/*
+ * AF_PACKET from its fields: -EINVAL for a protocol or hatype above
+ * 0xffff, a pkttype above 255, a negative ifindex or a halen above
+ * LLSOCK_HWADDR_MAX.  The reader clamps halen to the bytes the address
+ * holds.
+ */
+int llsock_addr_packet(llsock_addr *addr, const llsock_packet_addr *pkt);
+int llsock_addr_packet_info(const llsock_addr *addr, llsock_packet_addr *pkt);
+
 /*
  * getnameinfo(3): host and service names for addr, with NI_* flags.
  * Either buffer may be NULL (with size 0) when that part is not wanted.
@@ -282,6 +330,69 @@ int llsock_cmsg_pktinfo(const struct cmsghdr *cmsg, int *ifindex,
 int llsock_cmsg_timestamp(const struct cmsghdr *cmsg, double *sec);
 int llsock_cmsg_cred(const struct cmsghdr *cmsg, pid_t *pid, uid_t *uid,
                      gid_t *gid);
+
+/*
+ * The error queue (Linux).  With the recverr option on, errors about
+ * datagrams sent (ICMP replies, local failures such as a datagram over the
+ * path MTU) queue up on the socket, as do zerocopy completions; a receive
+ * with MSG_ERRQUEUE returns the first, with an IP_RECVERR or IPV6_RECVERR
+ * control message that llsock_cmsg_errqueue() decodes (0, or -EINVAL when
+ * cmsg is something else).
+ */
+enum {
+  LLSOCK_EE_ORIGIN_NONE = 0,
+  LLSOCK_EE_ORIGIN_LOCAL = 1,        /* this host, e.g. EMSGSIZE */
+  LLSOCK_EE_ORIGIN_ICMP = 2,         /* an ICMP message */
+  LLSOCK_EE_ORIGIN_ICMP6 = 3,        /* an ICMPv6 message */
+  LLSOCK_EE_ORIGIN_TIMESTAMPING = 4, /* a transmit timestamp */
+  LLSOCK_EE_ORIGIN_ZEROCOPY = 5,     /* MSG_ZEROCOPY sends completed */
+  LLSOCK_EE_ORIGIN_TXTIME = 6        /* SO_TXTIME dropped a packet */
+};
+/* In code of a zerocopy completion: the kernel copied the data after all. */
+#define LLSOCK_EE_CODE_ZEROCOPY_COPIED 1
+
+typedef struct llsock_errqueue {
+  int err;              /* the error, a positive errno value (0: none) */
+  int origin;           /* LLSOCK_EE_ORIGIN_* */
+  int type, code;       /* ICMP type and code, as received */
+  unsigned int info;    /* EMSGSIZE: the MTU; zerocopy: the first send */
+  unsigned int data;    /* zerocopy: the last send of the range */
+  llsock_addr offender; /* who sent the ICMP error; len 0 when none */
+} llsock_errqueue;
+
+int llsock_cmsg_errqueue(const struct cmsghdr *cmsg, llsock_errqueue *ee);
+/* "local", "icmp", "icmp6", "timestamping", "zerocopy", "txtime", "none",
+ * or "unknown"; never NULL. */
+const char *llsock_errqueue_origin(int origin);
+
+/*
+ * UDP segmentation offload (Linux 4.18 and later; -ENOPROTOOPT, or the
+ * kernel's -EINVAL or -EIO, where it is missing).
+ *
+ * GSO: one send of len bytes leaves as datagrams of segsize bytes each
+ * (the last may be shorter), segsize 1..65535; the kernel limits a send to
+ * 64 segments (128 since Linux 6.9) and one IP packet's 64 KiB.  llsock_cmsg_segment() writes the
+ * UDP_SEGMENT control message that asks for it into buf (aligned for
+ * struct cmsghdr), returning the bytes used, LLSOCK_CMSG_SEGMENT_SPACE, or
+ * -ENOSPC; for a msghdr of one's own or each message of a batch.
+ * llsock_send_segments() is one sendmsg(2) with it.
+ *
+ * GRO: with UDP_GRO on (llsock_opt_set_udp_gro()), one receive may return
+ * several datagrams from one sender back to back; llsock_cmsg_gro() decodes
+ * the UDP_GRO control message that gives their size.
+ * llsock_recv_segments() receives one message and sets *segsize to the size
+ * of each datagram in it but the last (the whole length when only one
+ * came); from may be NULL.
+ */
+#define LLSOCK_CMSG_SEGMENT_SPACE CMSG_SPACE(sizeof(uint16_t))
+int llsock_cmsg_segment(void *buf, size_t size, unsigned int segsize);
+int llsock_cmsg_gro(const struct cmsghdr *cmsg, unsigned int *segsize);
+ssize_t llsock_send_segments(int fd, const void *buf, size_t len,
+                             unsigned int segsize, const llsock_addr *to,
+                             int flags);
+ssize_t llsock_recv_segments(int fd, void *buf, size_t len,
+                             unsigned int *segsize, llsock_addr *from,
+                             int flags);
 
 /* socketpair(2), close-on-exec; flags: LLSOCK_NONBLOCK. */
 int llsock_socketpair(int family, int socktype, int flags, int fds[2]);
@@ -503,6 +614,18 @@ int llsock_opt_set_recvpktinfo(int fd, int value);
 /* IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP, by the socket's family */
 int llsock_opt_get_multicast_loop(int fd);
 int llsock_opt_set_multicast_loop(int fd, int value);
+/* IP_RECVERR or IPV6_RECVERR, by the socket's family: errors queue up */
+int llsock_opt_get_recverr(int fd);
+int llsock_opt_set_recverr(int fd, int value);
+/* SO_ZEROCOPY: sends with MSG_ZEROCOPY may skip the copy (Linux 4.14) */
+int llsock_opt_get_zerocopy(int fd);
+int llsock_opt_set_zerocopy(int fd, int value);
+/* UDP_SEGMENT: the GSO segment size of every send, 0..65535 (0: off) */
+int llsock_opt_get_udp_segment(int fd);
+int llsock_opt_set_udp_segment(int fd, int value);
+/* UDP_GRO: receives may coalesce datagrams (see llsock_recv_segments()) */
+int llsock_opt_get_udp_gro(int fd);
+int llsock_opt_set_udp_gro(int fd, int value);
 /* SO_ACCEPTCONN: 1 on a listening socket; read only */
 int llsock_opt_get_acceptconn(int fd);
 

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,18 @@ INT_OPTION(tclass, IPPROTO_IPV6, IPV6_TCLASS)
 MISSING_OPTION(tclass)
 #endif
 
+/* UDP segmentation offload, Linux 4.18 (GSO) and 5.0 (GRO) */
+#ifdef UDP_SEGMENT
+INT_OPTION(udp_segment, SOL_UDP, UDP_SEGMENT)
+#else
+MISSING_OPTION(udp_segment)
+#endif
+#ifdef UDP_GRO
+FLAG_OPTION(udp_gro, SOL_UDP, UDP_GRO)
+#else
+MISSING_OPTION(udp_gro)
+#endif
+
 int llsock_opt_get_acceptconn(int fd) {
 #ifdef SO_ACCEPTCONN
   return get_flag(fd, SOL_SOCKET, SO_ACCEPTCONN);
@@ -247,6 +260,36 @@ int llsock_opt_set_multicast_loop(int fd, int on) {
     return llsock_opt_setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, on != 0);
   return llsock_opt_setint(fd, IPPROTO_IP, IP_MULTICAST_LOOP, on != 0);
 }
+
+/* The error queue and zerocopy (Linux) */
+#if defined(IP_RECVERR) && defined(IPV6_RECVERR)
+int llsock_opt_get_recverr(int fd) {
+  int family = inet_family(fd);
+
+  if (family < 0)
+    return family;
+  if (family == AF_INET6)
+    return get_flag(fd, IPPROTO_IPV6, IPV6_RECVERR);
+  return get_flag(fd, IPPROTO_IP, IP_RECVERR);
+}
+
+int llsock_opt_set_recverr(int fd, int on) {
+  int family = inet_family(fd);
+
+  if (family < 0)
+    return family;
+  if (family == AF_INET6)
+    return llsock_opt_setint(fd, IPPROTO_IPV6, IPV6_RECVERR, on != 0);
+  return llsock_opt_setint(fd, IPPROTO_IP, IP_RECVERR, on != 0);
+}
+#else
+MISSING_OPTION(recverr)
+#endif
+#ifdef SO_ZEROCOPY
+FLAG_OPTION(zerocopy, SOL_SOCKET, SO_ZEROCOPY)
+#else
+MISSING_OPTION(zerocopy)
+#endif
 
 int llsock_opt_get_linger(int fd, int *on, int *sec) {
   struct linger lg;

@@ -2,7 +2,19 @@
 
 #include <limits.h>
 #include <netdb.h>
+#include <stdint.h>
 #include <string.h>
+#ifdef HAVE_LINUX_NETLINK_H
+#include <linux/netlink.h>
+#endif
+#ifdef HAVE_LINUX_IF_PACKET_H
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if_arp.h>
+#endif
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+#include <linux/vm_sockets.h>
+#endif
 
 static llsocket_addr *new_udata(lua_State *L) {
   llsocket_addr *u = lua_newuserdatauv(L, sizeof(*u), 1);
@@ -180,8 +192,11 @@ static int addr_socktype(lua_State *L) {
 
 static int addr_protocol(lua_State *L) {
   const llsocket_addr *u = (const llsocket_addr *)llsocket__checkaddr(L, 1);
+  llsock_packet_addr pkt;
 
-  if (u->socktype == 0)
+  if (llsock_addr_packet_info(&u->addr, &pkt) == 0)
+    lua_pushinteger(L, pkt.protocol);
+  else if (u->socktype == 0)
     lua_pushnil(L);
   else
     lua_pushinteger(L, u->protocol);
@@ -237,12 +252,16 @@ static int addr_host(lua_State *L) {
 }
 
 static int addr_port(lua_State *L) {
-  int port = llsock_addr_port(llsocket__checkaddr(L, 1));
+  const llsock_addr *addr = llsocket__checkaddr(L, 1);
+  int port = llsock_addr_port(addr);
+  uint32_t vsock_port;
 
-  if (port < 0)
-    lua_pushnil(L);
-  else
+  if (port >= 0)
     lua_pushinteger(L, port);
+  else if (llsock_addr_vsock_info(addr, NULL, &vsock_port) == 0)
+    lua_pushinteger(L, vsock_port);
+  else
+    lua_pushnil(L);
   return 1;
 }
 
@@ -255,6 +274,165 @@ static int addr_path(lua_State *L) {
   else
     lua_pushlstring(L, path, len);
   return 1;
+}
+
+/* ---- netlink, packet and vsock ------------------------------------------ */
+
+#define U32_MAX_INTEGER ((lua_Integer)UINT32_MAX)
+
+static uint32_t opt_u32(lua_State *L, int arg, const char *what) {
+  if (lua_isnoneornil(L, arg))
+    return 0;
+  return (uint32_t)llsocket__checkinteger(L, arg, 0, U32_MAX_INTEGER, what);
+}
+
+/* llsocket.addr.netlink([pid [, groups]]) -> addr */
+static int addr_netlink(lua_State *L) {
+  uint32_t pid = opt_u32(L, 1, "pid");
+  uint32_t groups = opt_u32(L, 2, "groups");
+
+  return addr_result(L, llsock_addr_netlink(llsocket__newaddr(L), pid, groups));
+}
+
+/* llsocket.addr.vsock(cid, port) -> addr */
+static int addr_vsock(lua_State *L) {
+  uint32_t cid = (uint32_t)llsocket__checkinteger(L, 1, 0, U32_MAX_INTEGER,
+                                                  "cid");
+  uint32_t port = (uint32_t)llsocket__checkinteger(L, 2, 0, U32_MAX_INTEGER,
+                                                   "port");
+
+  return addr_result(L, llsock_addr_vsock(llsocket__newaddr(L), cid, port));
+}
+
+/*
+ * llsocket.addr.packet(protocol, ifindex [, hwaddr [, hatype [, pkttype]]])
+ *   -> addr; hwaddr is the raw bytes of the hardware address
+ */
+static int addr_packet(lua_State *L) {
+  llsock_packet_addr pkt;
+  const char *hwaddr = NULL;
+  size_t halen = 0;
+
+  memset(&pkt, 0, sizeof(pkt));
+  pkt.protocol = (unsigned)llsocket__checkint(L, 1, 0, 0xffff, "protocol");
+  pkt.ifindex = llsocket__checkint(L, 2, 0, INT_MAX, "ifindex");
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_argexpected(L, lua_type(L, 3) == LUA_TSTRING, 3, "string or nil");
+    hwaddr = lua_tolstring(L, 3, &halen);
+    luaL_argcheck(L, halen <= LLSOCK_HWADDR_MAX, 3,
+                  "hardware address longer than 32 bytes");
+    memcpy(pkt.hwaddr, hwaddr, halen);
+    pkt.halen = (unsigned)halen;
+  }
+  if (!lua_isnoneornil(L, 4))
+    pkt.hatype = (unsigned)llsocket__checkint(L, 4, 0, 0xffff, "hatype");
+  if (!lua_isnoneornil(L, 5))
+    pkt.pkttype = (unsigned)llsocket__checkint(L, 5, 0, 0xff, "pkttype");
+  return addr_result(L, llsock_addr_packet(llsocket__newaddr(L), &pkt));
+}
+
+/* Pushes value, or nil when rc says the address is of another family. */
+static int push_u32_or_nil(lua_State *L, int rc, uint32_t value) {
+  if (rc < 0)
+    lua_pushnil(L);
+  else
+    lua_pushinteger(L, value);
+  return 1;
+}
+
+static int addr_pid(lua_State *L) {
+  uint32_t pid = 0;
+  int rc = llsock_addr_netlink_info(llsocket__checkaddr(L, 1), &pid, NULL);
+  return push_u32_or_nil(L, rc, pid);
+}
+
+static int addr_groups(lua_State *L) {
+  uint32_t groups = 0;
+  int rc = llsock_addr_netlink_info(llsocket__checkaddr(L, 1), NULL, &groups);
+  return push_u32_or_nil(L, rc, groups);
+}
+
+static int addr_cid(lua_State *L) {
+  uint32_t cid = 0;
+  int rc = llsock_addr_vsock_info(llsocket__checkaddr(L, 1), &cid, NULL);
+  return push_u32_or_nil(L, rc, cid);
+}
+
+/* The fields of a packet address, read by the accessors below. */
+enum packet_field { IFINDEX, HATYPE, PKTTYPE, HWADDR };
+
+static int push_packet_field(lua_State *L, enum packet_field field) {
+  llsock_packet_addr pkt;
+
+  if (llsock_addr_packet_info(llsocket__checkaddr(L, 1), &pkt) < 0) {
+    lua_pushnil(L);
+    return 1;
+  }
+  switch (field) {
+  case IFINDEX:
+    lua_pushinteger(L, pkt.ifindex);
+    break;
+  case HATYPE:
+    lua_pushinteger(L, pkt.hatype);
+    break;
+  case PKTTYPE:
+    lua_pushinteger(L, pkt.pkttype);
+    break;
+  case HWADDR:
+    lua_pushlstring(L, (const char *)pkt.hwaddr, pkt.halen);
+    break;
+  }
+  return 1;
+}
+
+static int addr_ifindex(lua_State *L) {
+  return push_packet_field(L, IFINDEX);
+}
+
+static int addr_hatype(lua_State *L) {
+  return push_packet_field(L, HATYPE);
+}
+
+static int addr_pkttype(lua_State *L) {
+  return push_packet_field(L, PKTTYPE);
+}
+
+static int addr_hwaddr(lua_State *L) {
+  return push_packet_field(L, HWADDR);
+}
+
+void llsocket__set_family_constants(lua_State *L) {
+  static const struct {
+    const char *name;
+    lua_Integer value;
+  } constants[] = {
+#define C(name) {#name, name},
+#ifdef HAVE_LINUX_NETLINK_H
+    C(AF_NETLINK) C(NETLINK_ROUTE) C(NETLINK_GENERIC) C(NETLINK_SOCK_DIAG)
+    C(NETLINK_NETFILTER) C(NETLINK_KOBJECT_UEVENT) C(NETLINK_AUDIT)
+    C(NETLINK_XFRM)
+#endif
+#ifdef HAVE_LINUX_IF_PACKET_H
+    C(AF_PACKET) C(ETH_P_ALL) C(ETH_P_IP) C(ETH_P_IPV6) C(ETH_P_ARP)
+    C(ETH_P_8021Q) C(PACKET_HOST) C(PACKET_BROADCAST) C(PACKET_MULTICAST)
+    C(PACKET_OTHERHOST) C(PACKET_OUTGOING) C(ARPHRD_ETHER) C(ARPHRD_LOOPBACK)
+    C(ARPHRD_NONE)
+#endif
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+    C(AF_VSOCK) C(VMADDR_CID_ANY) C(VMADDR_CID_HYPERVISOR) C(VMADDR_CID_HOST)
+#ifdef VMADDR_CID_LOCAL
+    C(VMADDR_CID_LOCAL)
+#endif
+    C(VMADDR_PORT_ANY)
+#endif
+#undef C
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof(constants) / sizeof(constants[0]); i++) {
+    lua_pushinteger(L, constants[i].value);
+    lua_setfield(L, -2, constants[i].name);
+  }
 }
 
 /* a:info([flag, ...]) -> {host = ..., service = ...} | nil, err */
@@ -291,6 +469,13 @@ void llsocket__open_addr(lua_State *L) {
     {"socktype", addr_socktype},
     {"protocol", addr_protocol},
     {"canonname", addr_canonname},
+    {"pid", addr_pid},
+    {"groups", addr_groups},
+    {"cid", addr_cid},
+    {"ifindex", addr_ifindex},
+    {"hatype", addr_hatype},
+    {"pkttype", addr_pkttype},
+    {"hwaddr", addr_hwaddr},
     {NULL, NULL}
   };
   static const luaL_Reg metamethods[] = {
@@ -302,6 +487,9 @@ void llsocket__open_addr(lua_State *L) {
   static const luaL_Reg constructors[] = {
     {"inet", addr_inet},
     {"unix", addr_unix},
+    {"netlink", addr_netlink},
+    {"packet", addr_packet},
+    {"vsock", addr_vsock},
     {NULL, NULL}
   };
 

@@ -18,6 +18,9 @@
 
 /* Argument checks: each raises a Lua error on misuse. */
 int llsocket__checkfd(lua_State *L, int arg);
+/* As llsocket__checkint, for ranges beyond int (32-bit unsigned values). */
+lua_Integer llsocket__checkinteger(lua_State *L, int arg, lua_Integer min,
+                                  lua_Integer max, const char *what);
 int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
                        lua_Integer max, const char *what);
 /* A port given as an integer 0..65535, a string (numeric or a service
@@ -79,6 +82,9 @@ void llsocket__pushaddr_mt(lua_State *L, const llsock_addr *addr, int mt);
 
 /* Each concern's part of the module, pushed as a table or set in one. */
 void llsocket__open_addr(lua_State *L);
+/* AF_NETLINK, ETH_P_*, VMADDR_* ...: the constants of the netlink, packet
+ * and vsock addresses, set in the table on top. */
+void llsocket__set_family_constants(lua_State *L);
 void llsocket__open_errors(lua_State *L);
 void llsocket__open_inet(lua_State *L);
 void llsocket__open_io(lua_State *L);

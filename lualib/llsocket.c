@@ -25,6 +25,16 @@ int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
   return bad_int(L, arg, what);
 }
 
+lua_Integer llsocket__checkinteger(lua_State *L, int arg, lua_Integer min,
+                                  lua_Integer max, const char *what) {
+  int isint;
+  lua_Integer value = lua_tointegerx(L, arg, &isint);
+
+  if (isint && value >= min && value <= max && lua_type(L, arg) == LUA_TNUMBER)
+    return value;
+  return bad_int(L, arg, what);
+}
+
 int llsocket__checkfd(lua_State *L, int arg) {
   return llsocket__checkint(L, arg, 0, INT_MAX, "fd");
 }
@@ -145,6 +155,7 @@ int luaopen_llsocket(lua_State *L) {
   lua_setfield(L, -2, "unix");
   llsocket__open_opt(L);
   llsocket__open_poll_constants(L);
+  llsocket__set_family_constants(L);
   lua_setfield(L, -2, "opt");
   lua_pushstring(L, llsock_version());
   lua_setfield(L, -2, "version");

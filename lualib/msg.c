@@ -120,15 +120,37 @@ static struct iovec *check_iovecs(lua_State *L, int arg,
   return iov;
 }
 
-/* Ancillary data from a list of {level, type, data} entries. */
+/* The GSO segment size in field `segment` of the table at idx, 0 if none;
+ * arg names the argument in errors. */
+static unsigned int check_segment(lua_State *L, int idx, int arg) {
+  lua_Integer size;
+  int isint;
+
+  if (lua_getfield(L, idx, "segment") == LUA_TNIL) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  size = lua_tointegerx(L, -1, &isint);
+  if (lua_type(L, -1) != LUA_TNUMBER || !isint || size < 1 || size > 65535)
+    luaL_argerror(L, arg, "segment must be an integer 1..65535");
+  lua_pop(L, 1);
+  return (unsigned int)size;
+}
+
+/* Ancillary data from a list of {level, type, data} entries, and a GSO
+ * segment size from the field `segment`. */
 static void check_control(lua_State *L, int arg, struct msghdr *msg) {
   lua_Integer i, n;
   size_t total = 0;
   struct cmsghdr *cmsg;
+  unsigned int segment;
 
   if (lua_isnoneornil(L, arg))
     return;
   luaL_checktype(L, arg, LUA_TTABLE);
+  segment = check_segment(L, arg, arg);
+  if (segment > 0)
+    total += LLSOCK_CMSG_SEGMENT_SPACE;
   n = (lua_Integer)lua_rawlen(L, arg);
   for (i = 1; i <= n; i++) {
     size_t len;
@@ -170,6 +192,13 @@ static void check_control(lua_State *L, int arg, struct msghdr *msg) {
     cmsg->cmsg_len = CMSG_LEN(len);
     memcpy(CMSG_DATA(cmsg), data, len);
     lua_pop(L, 4);
+  }
+  if (segment > 0) {
+    int rc = llsock_cmsg_segment(cmsg, (size_t)((char *)msg->msg_control +
+                                                total - (char *)cmsg),
+                                 segment);
+    if (rc < 0)
+      luaL_argerror(L, arg, "ancillary data changed while in use");
   }
 }
 
@@ -214,8 +243,38 @@ static void push_control(lua_State *L, struct msghdr *msg) {
   }
 }
 
+/* An error queue entry as the table {errno, origin, type, code, info,
+ * data, offender [, zerocopy = {first, last, copied}]}. */
+static void push_errqueue(lua_State *L, const llsock_errqueue *ee) {
+  lua_createtable(L, 0, 8);
+  lua_pushinteger(L, ee->err);
+  lua_setfield(L, -2, "errno");
+  lua_pushstring(L, llsock_errqueue_origin(ee->origin));
+  lua_setfield(L, -2, "origin");
+  lua_pushinteger(L, ee->type);
+  lua_setfield(L, -2, "type");
+  lua_pushinteger(L, ee->code);
+  lua_setfield(L, -2, "code");
+  lua_pushinteger(L, ee->info);
+  lua_setfield(L, -2, "info");
+  lua_pushinteger(L, ee->data);
+  lua_setfield(L, -2, "data");
+  llsocket__pushaddr(L, &ee->offender);
+  lua_setfield(L, -2, "offender");
+  if (ee->origin == LLSOCK_EE_ORIGIN_ZEROCOPY) {
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, ee->info);
+    lua_setfield(L, -2, "first");
+    lua_pushinteger(L, ee->data);
+    lua_setfield(L, -2, "last");
+    lua_pushboolean(L, (ee->code & LLSOCK_EE_CODE_ZEROCOPY_COPIED) != 0);
+    lua_setfield(L, -2, "copied");
+    lua_setfield(L, -2, "zerocopy");
+  }
+}
+
 /* The ancillary data scripts most often want, as fields of the msg table
- * on top of the stack: fds, cred, timestamp, pktinfo. */
+ * on top of the stack: fds, cred, timestamp, pktinfo, segment, errqueue. */
 static void decode_control(lua_State *L, struct msghdr *msg) {
   struct cmsghdr *cmsg;
   lua_Integer nfds = 0;
@@ -225,6 +284,8 @@ static void decode_control(lua_State *L, struct msghdr *msg) {
   gid_t gid;
   double sec;
   int ifindex;
+  unsigned int segment;
+  llsock_errqueue ee;
 
   for (cmsg = CMSG_FIRSTHDR(msg); cmsg != NULL;
        cmsg = CMSG_NXTHDR(msg, cmsg)) {
@@ -267,6 +328,12 @@ static void decode_control(lua_State *L, struct msghdr *msg) {
         lua_setfield(L, -2, "addr");
       }
       lua_setfield(L, -2, "pktinfo");
+    } else if (llsock_cmsg_gro(cmsg, &segment) == 0) {
+      lua_pushinteger(L, segment);
+      lua_setfield(L, -2, "segment");
+    } else if (llsock_cmsg_errqueue(cmsg, &ee) == 0) {
+      push_errqueue(L, &ee);
+      lua_setfield(L, -2, "errqueue");
     }
   }
 }
@@ -369,11 +436,18 @@ static int msg_recvmsg(lua_State *L) {
 /* headers for this many messages live on the C stack */
 #define STACK_BATCH 64
 
+/* The ancillary data of one message of a GSO batch. */
+typedef union segment_control {
+  struct cmsghdr align;
+  char buf[LLSOCK_CMSG_SEGMENT_SPACE];
+} segment_control;
+
 static int msg_sendmmsg(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   int flags = llsocket__optflags(L, 3); /* before anything is pushed */
   llsock_mmsg stackmsgs[STACK_BATCH], *msgs = stackmsgs;
   struct iovec stackiov[STACK_BATCH], *iov = stackiov;
+  segment_control *control = NULL;
   lua_Integer i, n;
 
   luaL_checktype(L, 2, LUA_TTABLE);
@@ -388,8 +462,10 @@ static int msg_sendmmsg(lua_State *L) {
   memset(msgs, 0, (size_t)n * sizeof(*msgs));
   for (i = 0; i < n; i++) {
     const llsock_addr *to = NULL;
+    unsigned int segment = 0;
     int type = lua_rawgeti(L, 2, i + 1);
     if (type == LUA_TTABLE) {
+      segment = check_segment(L, -1, 2);
       if (lua_rawgeti(L, -1, 2) != LUA_TNIL &&
           (to = llsocket__toaddr_mt(L, -1, lua_upvalueindex(1))) == NULL)
         luaL_argerror(L, 2, lua_pushfstring(L, "message %d: bad address",
@@ -409,6 +485,13 @@ static int msg_sendmmsg(lua_State *L) {
     if (to != NULL) {
       msgs[i].hdr.msg_name = (void *)&to->u.sa;
       msgs[i].hdr.msg_namelen = to->len;
+    }
+    if (segment > 0) {
+      if (control == NULL) /* one per message, made on first need */
+        control = lua_newuserdatauv(L, (size_t)n * sizeof(*control), 0);
+      msgs[i].hdr.msg_control = control[i].buf;
+      msgs[i].hdr.msg_controllen = (size_t)llsock_cmsg_segment(
+          control[i].buf, sizeof(control[i].buf), segment);
     }
   }
   return llsocket__pushcount(L,
@@ -492,6 +575,37 @@ static int msg_recvmmsg(lua_State *L) {
   return 2;
 }
 
+/*
+ * recvsegments(fd [, len [, flag, ...]]) -> datagrams, addr | nil, err, again
+ * One receive on a UDP_GRO socket, its payload split into the datagrams the
+ * kernel coalesced.
+ */
+static int msg_recvsegments(lua_State *L) {
+  int fd = llsocket__checkfd(L, 1);
+  size_t len = llsocket__optlen(L, 2), off;
+  int flags = llsocket__optflags(L, 3);
+  unsigned int segsize;
+  llsock_addr from;
+  lua_Integer i = 0;
+  char *buf = lua_newuserdatauv(L, len, 0);
+  ssize_t n = llsock_recv_segments(fd, buf, len, &segsize, &from, flags);
+
+  if (n < 0)
+    return llsocket__pushioerror(L, (int)n);
+  if ((size_t)n > len) /* MSG_TRUNC: the message's length, not ours */
+    n = (ssize_t)len;
+  lua_createtable(L, segsize > 0 ? (int)((size_t)n / segsize + 1) : 1, 0);
+  for (off = 0; off < (size_t)n || (n == 0 && i == 0); off += segsize) {
+    size_t piece = (size_t)n - off < segsize ? (size_t)n - off : segsize;
+    lua_pushlstring(L, buf + off, piece);
+    lua_rawseti(L, -2, ++i);
+    if (segsize == 0)
+      break;
+  }
+  llsocket__pushaddr(L, &from);
+  return 2;
+}
+
 /* peercred(fd) -> pid, uid, gid | nil, err */
 static int msg_peercred(lua_State *L) {
   pid_t pid;
@@ -515,6 +629,7 @@ void llsocket__open_msg(lua_State *L) {
     {"peercred", msg_peercred},
     {"sendmsg", msg_sendmsg},
     {"recvmsg", msg_recvmsg},
+    {"recvsegments", msg_recvsegments},
     {NULL, NULL}
   };
   luaL_setfuncs(L, funcs, 0);

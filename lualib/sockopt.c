@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +31,8 @@ static const int_option int_options[] = {
   FLAG(timestamp), FLAG(reuseport), FLAG(dontroute), FLAG(timestampns),
   FLAG(passcred), FLAG(cork), FLAG(fastopen_connect), FLAG(v6only),
   FLAG(pktinfo), FLAG(recvpktinfo), FLAG(multicast_loop),
+  FLAG(udp_gro), INT(udp_segment, "segment size", 0, 65535),
+  FLAG(recverr), FLAG(zerocopy),
   {"acceptconn", llsock_opt_get_acceptconn, NULL, NULL, 0, 1},
   INT(rcvbuf, "size", 0, INT_MAX), INT(rcvlowat, "size", 0, INT_MAX),
   INT(sndbuf, "size", 0, INT_MAX), INT(sndlowat, "size", 0, INT_MAX),
@@ -613,6 +616,14 @@ static void set_constants(lua_State *L) {
 #ifdef IP_MTU_DISCOVER
     C(IP_MTU_DISCOVER)
 #endif
+#ifdef IP_PMTUDISC_DO
+    C(IP_PMTUDISC_DONT) C(IP_PMTUDISC_WANT) C(IP_PMTUDISC_DO)
+    C(IP_PMTUDISC_PROBE)
+#endif
+#ifdef IPV6_PMTUDISC_DO
+    C(IPV6_PMTUDISC_DONT) C(IPV6_PMTUDISC_WANT) C(IPV6_PMTUDISC_DO)
+    C(IPV6_PMTUDISC_PROBE)
+#endif
 #ifdef IP_MULTICAST_ALL
     C(IP_MULTICAST_ALL)
 #endif
@@ -723,6 +734,12 @@ static void set_constants(lua_State *L) {
 #endif
 #ifdef MCAST_UNBLOCK_SOURCE
     C(MCAST_UNBLOCK_SOURCE)
+#endif
+#ifdef UDP_SEGMENT
+    C(SOL_UDP) C(UDP_SEGMENT)
+#endif
+#ifdef UDP_GRO
+    C(UDP_GRO)
 #endif
 #ifdef IPPROTO_ICMP
     C(IPPROTO_ICMP)

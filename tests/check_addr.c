@@ -577,6 +577,404 @@ START_TEST(getaddrinfo_failures) {
 }
 END_TEST
 
+/* ---- netlink, packet and vsock addresses -------------------------------- */
+
+#if defined(HAVE_LINUX_NETLINK_H) && defined(HAVE_LINUX_IF_PACKET_H) &&       \
+    defined(HAVE_LINUX_VM_SOCKETS_H)
+#define HAVE_LINUX_FAMILIES 1
+#include <linux/if_ether.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_arp.h>
+#include <linux/if_packet.h>
+#include <linux/vm_sockets.h>
+#include <poll.h>
+#include <stdlib.h>
+
+START_TEST(netlink_round_trip) {
+  /* A netlink address is a whole sockaddr_nl with the pid and groups given,
+   * reads them back, and formats as netlink:PID[/0xGROUPS]. */
+  llsock_addr addr;
+  struct sockaddr_nl nl;
+  uint32_t pid = 1, groups = 1;
+
+  ck_assert_int_eq(llsock_addr_netlink(&addr, 4000000000u, 0x11), 0);
+  ck_assert_int_eq(llsock_addr_family(&addr), AF_NETLINK);
+  ck_assert_uint_eq(addr.len, sizeof(nl));
+  memcpy(&nl, &addr.u, sizeof(nl));
+  ck_assert_uint_eq(nl.nl_pid, 4000000000u);
+  ck_assert_uint_eq(nl.nl_groups, 0x11);
+  ck_assert_int_eq(llsock_addr_netlink_info(&addr, &pid, &groups), 0);
+  ck_assert_uint_eq(pid, 4000000000u);
+  ck_assert_uint_eq(groups, 0x11);
+  ck_assert_str_eq(formatted(&addr), "netlink:4000000000/0x11");
+  ck_assert_int_eq(llsock_addr_netlink(&addr, 0, 0), 0);
+  ck_assert_str_eq(formatted(&addr), "netlink:0");
+  ck_assert_int_eq(llsock_addr_netlink_info(&addr, NULL, NULL), 0);
+  ck_assert_int_eq(llsock_addr_port(&addr), -EAFNOSUPPORT);
+  ck_assert_ptr_null(llsock_addr_path(&addr, &(size_t){0}));
+}
+END_TEST
+
+START_TEST(vsock_round_trip) {
+  /* A vsock address holds cid and port as given, also the ANY values, and
+   * formats as vsock:CID:PORT. */
+  llsock_addr addr;
+  struct sockaddr_vm vm;
+  uint32_t cid = 0, port = 0;
+
+  ck_assert_int_eq(llsock_addr_vsock(&addr, VMADDR_CID_HOST, 1234), 0);
+  ck_assert_int_eq(llsock_addr_family(&addr), AF_VSOCK);
+  ck_assert_uint_eq(addr.len, sizeof(vm));
+  memcpy(&vm, &addr.u, sizeof(vm));
+  ck_assert_uint_eq(vm.svm_cid, VMADDR_CID_HOST);
+  ck_assert_uint_eq(vm.svm_port, 1234);
+  ck_assert_int_eq(llsock_addr_vsock_info(&addr, &cid, &port), 0);
+  ck_assert_uint_eq(cid, 2);
+  ck_assert_uint_eq(port, 1234);
+  ck_assert_str_eq(formatted(&addr), "vsock:2:1234");
+  ck_assert_int_eq(llsock_addr_vsock(&addr, VMADDR_CID_ANY, VMADDR_PORT_ANY),
+                   0);
+  ck_assert_int_eq(llsock_addr_vsock_info(&addr, &cid, &port), 0);
+  ck_assert_uint_eq(cid, 0xffffffffu);
+  ck_assert_uint_eq(port, 0xffffffffu);
+  ck_assert_str_eq(formatted(&addr), "vsock:4294967295:4294967295");
+}
+END_TEST
+
+START_TEST(packet_round_trip) {
+  /* A packet address holds every field of sockaddr_ll (the protocol in
+   * network order), is at least a whole sockaddr_ll, and formats as
+   * packet:IF/0xPROTO/HWADDR. */
+  llsock_packet_addr in = {.protocol = ETH_P_IP, .ifindex = 1,
+                           .hatype = ARPHRD_ETHER, .pkttype = PACKET_BROADCAST,
+                           .halen = 6,
+                           .hwaddr = {0x02, 0, 0, 0, 0xab, 0xcd}};
+  llsock_packet_addr out;
+  llsock_addr addr;
+  struct sockaddr_ll ll;
+  char lo[IF_NAMESIZE], want[64];
+
+  ck_assert_int_eq(llsock_addr_packet(&addr, &in), 0);
+  ck_assert_int_eq(llsock_addr_family(&addr), AF_PACKET);
+  ck_assert_uint_eq(addr.len, sizeof(ll));
+  memcpy(&ll, &addr.u, sizeof(ll));
+  ck_assert_uint_eq(ll.sll_protocol, htons(ETH_P_IP));
+  ck_assert_int_eq(ll.sll_ifindex, 1);
+  ck_assert_uint_eq(ll.sll_hatype, ARPHRD_ETHER);
+  ck_assert_uint_eq(ll.sll_pkttype, PACKET_BROADCAST);
+  ck_assert_uint_eq(ll.sll_halen, 6);
+  ck_assert_mem_eq(ll.sll_addr, in.hwaddr, 6);
+  ck_assert_int_eq(llsock_addr_packet_info(&addr, &out), 0);
+  ck_assert_mem_eq(&out, &in, sizeof(in));
+  ck_assert_ptr_nonnull(if_indextoname(1, lo));
+  snprintf(want, sizeof(want), "packet:%s/0x0800/02:00:00:00:ab:cd", lo);
+  ck_assert_str_eq(formatted(&addr), want);
+
+  /* no hardware address, any interface */
+  memset(&in, 0, sizeof(in));
+  in.protocol = ETH_P_ALL;
+  ck_assert_int_eq(llsock_addr_packet(&addr, &in), 0);
+  ck_assert_str_eq(formatted(&addr), "packet:any/0x0003");
+  /* an interface index with no interface formats as the number */
+  in.ifindex = 999999;
+  ck_assert_int_eq(llsock_addr_packet(&addr, &in), 0);
+  ck_assert_str_eq(formatted(&addr), "packet:999999/0x0003");
+}
+END_TEST
+
+START_TEST(packet_long_hwaddr) {
+  /* A hardware address longer than sll_addr (InfiniBand's 20 bytes, up to
+   * LLSOCK_HWADDR_MAX) runs on past sockaddr_ll and reads back whole. */
+  llsock_packet_addr in = {.protocol = 0x88b5, .ifindex = 0, .halen = 32};
+  llsock_packet_addr out;
+  llsock_addr addr;
+  unsigned int i;
+
+  for (i = 0; i < in.halen; i++)
+    in.hwaddr[i] = (unsigned char)(0xf0 + i);
+  ck_assert_int_eq(llsock_addr_packet(&addr, &in), 0);
+  ck_assert_uint_eq(addr.len, offsetof(struct sockaddr_ll, sll_addr) + 32);
+  ck_assert_int_eq(llsock_addr_packet_info(&addr, &out), 0);
+  ck_assert_uint_eq(out.halen, 32);
+  ck_assert_mem_eq(out.hwaddr, in.hwaddr, 32);
+  ck_assert_int_ge(llsock_addr_format(&addr, (char[LLSOCK_ADDRSTRLEN]){0},
+                                      LLSOCK_ADDRSTRLEN),
+                   0);
+}
+END_TEST
+
+START_TEST(packet_bad_fields) {
+  /* Fields out of range are -EINVAL and NULL pointers too. */
+  llsock_packet_addr base = {.protocol = ETH_P_ALL}, p;
+  llsock_addr addr;
+
+  p = base, p.protocol = 0x10000;
+  ck_assert_int_eq(llsock_addr_packet(&addr, &p), -EINVAL);
+  p = base, p.hatype = 0x10000;
+  ck_assert_int_eq(llsock_addr_packet(&addr, &p), -EINVAL);
+  p = base, p.pkttype = 256;
+  ck_assert_int_eq(llsock_addr_packet(&addr, &p), -EINVAL);
+  p = base, p.ifindex = -1;
+  ck_assert_int_eq(llsock_addr_packet(&addr, &p), -EINVAL);
+  p = base, p.halen = LLSOCK_HWADDR_MAX + 1;
+  ck_assert_int_eq(llsock_addr_packet(&addr, &p), -EINVAL);
+  ck_assert_int_eq(llsock_addr_packet(NULL, &base), -EINVAL);
+  ck_assert_int_eq(llsock_addr_packet(&addr, NULL), -EINVAL);
+  ck_assert_int_eq(llsock_addr_netlink(NULL, 0, 0), -EINVAL);
+  ck_assert_int_eq(llsock_addr_vsock(NULL, 0, 0), -EINVAL);
+}
+END_TEST
+
+START_TEST(readers_refuse_other_or_short) {
+  /* Each reader refuses another family, a NULL address and one too short
+   * for its fields (a kernel-given length is trusted, never read past). */
+  llsock_addr v4 = inet_addr_of("127.0.0.1", "1"), nl, vm, ll;
+  llsock_packet_addr pkt = {.protocol = 1, .halen = 6};
+  uint32_t a, b;
+
+  ck_assert_int_eq(llsock_addr_netlink_info(&v4, &a, &b), -EAFNOSUPPORT);
+  ck_assert_int_eq(llsock_addr_vsock_info(&v4, &a, &b), -EAFNOSUPPORT);
+  ck_assert_int_eq(llsock_addr_packet_info(&v4, &pkt), -EAFNOSUPPORT);
+  ck_assert_int_eq(llsock_addr_netlink_info(NULL, &a, &b), -EAFNOSUPPORT);
+  ck_assert_int_eq(llsock_addr_vsock_info(NULL, &a, &b), -EAFNOSUPPORT);
+  ck_assert_int_eq(llsock_addr_packet_info(NULL, &pkt), -EAFNOSUPPORT);
+
+  ck_assert_int_eq(llsock_addr_netlink(&nl, 5, 0), 0);
+  nl.len--;
+  ck_assert_int_eq(llsock_addr_netlink_info(&nl, &a, &b), -EAFNOSUPPORT);
+  ck_assert_str_eq(formatted(&nl), "(family 16)");
+  ck_assert_int_eq(llsock_addr_vsock(&vm, 3, 4), 0);
+  vm.len = offsetof(struct sockaddr_vm, svm_cid) + 3;
+  ck_assert_int_eq(llsock_addr_vsock_info(&vm, &a, &b), -EAFNOSUPPORT);
+  ck_assert_int_eq(llsock_addr_packet(&ll, &pkt), 0);
+  /* a header with no room for the 6 bytes it announces */
+  ll.len = offsetof(struct sockaddr_ll, sll_addr) + 2;
+  ck_assert_int_eq(llsock_addr_packet_info(&ll, &pkt), 0);
+  ck_assert_uint_eq(pkt.halen, 2);
+  ll.len = offsetof(struct sockaddr_ll, sll_addr) - 1;
+  ck_assert_int_eq(llsock_addr_packet_info(&ll, &pkt), -EAFNOSUPPORT);
+}
+END_TEST
+
+START_TEST(families_equal) {
+  /* Addresses of the new families compare by family, bytes and length. */
+  llsock_addr a, b;
+  llsock_packet_addr p = {.protocol = ETH_P_ALL, .ifindex = 1};
+
+  ck_assert_int_eq(llsock_addr_netlink(&a, 7, 0), 0);
+  ck_assert_int_eq(llsock_addr_netlink(&b, 7, 0), 0);
+  ck_assert_int_eq(llsock_addr_equal(&a, &b), 1);
+  ck_assert_int_eq(llsock_addr_netlink(&b, 7, 1), 0);
+  ck_assert_int_eq(llsock_addr_equal(&a, &b), 0);
+  ck_assert_int_eq(llsock_addr_vsock(&a, 3, 7), 0);
+  ck_assert_int_eq(llsock_addr_vsock(&b, 3, 7), 0);
+  ck_assert_int_eq(llsock_addr_equal(&a, &b), 1);
+  ck_assert_int_eq(llsock_addr_packet(&a, &p), 0);
+  ck_assert_int_eq(llsock_addr_packet(&b, &p), 0);
+  ck_assert_int_eq(llsock_addr_equal(&a, &b), 1);
+  p.ifindex = 2;
+  ck_assert_int_eq(llsock_addr_packet(&b, &p), 0);
+  ck_assert_int_eq(llsock_addr_equal(&a, &b), 0);
+}
+END_TEST
+
+START_TEST(netlink_bind_gets_port_id) {
+  /* Binding a route netlink socket to pid 0 makes the kernel assign a port
+   * id, which sockname reads back as a netlink address. */
+  llsock_addr any, got;
+  uint32_t pid = 0, groups = 1;
+  int fd = llsock_socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, 0);
+
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq(llsock_addr_netlink(&any, 0, 0), 0);
+  ck_assert_int_eq(llsock_bind(fd, &any), 0);
+  ck_assert_int_eq(llsock_sockname(fd, &got), 0);
+  ck_assert_int_eq(llsock_addr_netlink_info(&got, &pid, &groups), 0);
+  ck_assert_uint_ne(pid, 0);
+  ck_assert_uint_eq(groups, 0);
+  tu_close(fd);
+}
+END_TEST
+
+/* The veth pair the namespace tests make, with fixed hardware addresses. */
+#define VETH_SETUP                                                            \
+  "ip link set lo up && "                                                     \
+  "ip link add llsk0 address 02:00:00:00:11:00 type veth "                    \
+  "peer name llsk1 address 02:00:00:00:11:01 && "                             \
+  "ip link set llsk0 up && ip link set llsk1 up"
+
+/* Counts the interfaces that iproute2 lists in this namespace. */
+static int ip_link_count(void) {
+  char line[512];
+  int n = 0;
+  FILE *p = popen("ip -o link show", "r");
+
+  if (p == NULL)
+    return -1;
+  while (fgets(line, sizeof(line), p) != NULL)
+    n++;
+  return pclose(p) == 0 ? n : -1;
+}
+
+/* One RTM_GETLINK dump over a route netlink socket: the names, as the kernel
+ * sends them, must be lo, llsk0 and llsk1 and as many as ip lists. */
+static const char *dump_links(void *arg) {
+  struct {
+    struct nlmsghdr nh;
+    struct ifinfomsg ifi;
+  } req = {.nh = {.nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
+                  .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1},
+           .ifi = {.ifi_family = AF_UNSPEC}};
+  static char buf[32768] __attribute__((aligned(NLMSG_ALIGNTO)));
+  llsock_addr kernel, from;
+  uint32_t pid = 1;
+  int fd, done = 0, seen_lo = 0, seen0 = 0, seen1 = 0, count = 0;
+
+  (void)arg;
+  fd = llsock_socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE, 0);
+  TU_NS_CHECK(fd >= 0);
+  TU_NS_CHECK(llsock_addr_netlink(&kernel, 0, 0) == 0);
+  TU_NS_CHECK(llsock_sendto(fd, &req, sizeof(req), 0, &kernel) ==
+              (ssize_t)sizeof(req));
+  while (!done) {
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    ssize_t n;
+    struct nlmsghdr *nh;
+
+    TU_NS_CHECK(poll(&pfd, 1, TU_WAIT_MS) == 1);
+    n = llsock_recvfrom(fd, buf, sizeof(buf), 0, &from);
+    TU_NS_CHECK(n > 0);
+    /* every reply comes from the kernel: port id 0 */
+    TU_NS_CHECK(llsock_addr_netlink_info(&from, &pid, NULL) == 0);
+    TU_NS_CHECK(pid == 0);
+    for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
+         nh = NLMSG_NEXT(nh, n)) {
+      struct rtattr *rta;
+      int len;
+      if (nh->nlmsg_type == NLMSG_DONE) {
+        done = 1;
+        break;
+      }
+      TU_NS_CHECK(nh->nlmsg_type == RTM_NEWLINK);
+      count++;
+      rta = IFLA_RTA(NLMSG_DATA(nh));
+      len = (int)IFLA_PAYLOAD(nh);
+      for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+        const char *name = RTA_DATA(rta);
+        if (rta->rta_type != IFLA_IFNAME)
+          continue;
+        seen_lo |= strcmp(name, "lo") == 0;
+        seen0 |= strcmp(name, "llsk0") == 0;
+        seen1 |= strcmp(name, "llsk1") == 0;
+      }
+    }
+  }
+  llsock_close(fd, LLSOCK_SHUT_NONE);
+  TU_NS_CHECK(seen_lo && seen0 && seen1);
+  TU_NS_CHECK(count == ip_link_count());
+  return NULL;
+}
+
+START_TEST(netlink_dumps_namespace_links) {
+  /* A route netlink socket dumps the links of a namespace holding a veth
+   * pair: replies come from port id 0, and name lo, llsk0 and llsk1. */
+  tu_in_netns("netlink_dumps_namespace_links", VETH_SETUP, dump_links, NULL);
+}
+END_TEST
+
+/* An experimental ethertype (IEEE 802 local use): nothing else sends it. */
+#define TEST_ETHERTYPE 0x88b5
+
+static const char *packet_over_veth(void *arg) {
+  static const unsigned char mac0[6] = {2, 0, 0, 0, 0x11, 0x00};
+  static const unsigned char mac1[6] = {2, 0, 0, 0, 0x11, 0x01};
+  llsock_packet_addr rx = {.protocol = TEST_ETHERTYPE}, tx, got;
+  llsock_addr bind_addr, to, from, name;
+  struct pollfd pfd = {.events = POLLIN};
+  char buf[64];
+  int sender, receiver;
+  ssize_t n;
+
+  (void)arg;
+  rx.ifindex = (int)if_nametoindex("llsk1");
+  TU_NS_CHECK(rx.ifindex > 0);
+  receiver = llsock_socket(AF_PACKET, SOCK_DGRAM, htons(TEST_ETHERTYPE), 0);
+  if (receiver == -EPERM)
+    return TU_NS_SKIP "no CAP_NET_RAW for packet sockets";
+  TU_NS_CHECK(receiver >= 0);
+  TU_NS_CHECK(llsock_addr_packet(&bind_addr, &rx) == 0);
+  TU_NS_CHECK(llsock_bind(receiver, &bind_addr) == 0);
+  TU_NS_CHECK(llsock_sockname(receiver, &name) == 0);
+  TU_NS_CHECK(llsock_addr_packet_info(&name, &got) == 0);
+  TU_NS_CHECK(got.ifindex == rx.ifindex && got.protocol == TEST_ETHERTYPE);
+  TU_NS_CHECK(got.hatype == ARPHRD_ETHER && got.halen == 6);
+  TU_NS_CHECK(memcmp(got.hwaddr, mac1, 6) == 0);
+
+  sender = llsock_socket(AF_PACKET, SOCK_DGRAM, 0, 0);
+  TU_NS_CHECK(sender >= 0);
+  memset(&tx, 0, sizeof(tx));
+  tx.protocol = TEST_ETHERTYPE;
+  tx.ifindex = (int)if_nametoindex("llsk0");
+  tx.halen = 6;
+  memcpy(tx.hwaddr, mac1, 6);
+  TU_NS_CHECK(llsock_addr_packet(&to, &tx) == 0);
+  TU_NS_CHECK(llsock_sendto(sender, "hello, veth", 11, 0, &to) == 11);
+
+  pfd.fd = receiver;
+  TU_NS_CHECK(poll(&pfd, 1, TU_WAIT_MS) == 1);
+  n = llsock_recvfrom(receiver, buf, sizeof(buf), 0, &from);
+  TU_NS_CHECK(n == 11 && memcmp(buf, "hello, veth", 11) == 0);
+  TU_NS_CHECK(llsock_addr_packet_info(&from, &got) == 0);
+  TU_NS_CHECK(got.ifindex == rx.ifindex);
+  TU_NS_CHECK(got.protocol == TEST_ETHERTYPE);
+  TU_NS_CHECK(got.hatype == ARPHRD_ETHER);
+  TU_NS_CHECK(got.pkttype == PACKET_HOST);
+  TU_NS_CHECK(got.halen == 6 && memcmp(got.hwaddr, mac0, 6) == 0);
+  llsock_close(sender, LLSOCK_SHUT_NONE);
+  llsock_close(receiver, LLSOCK_SHUT_NONE);
+  return NULL;
+}
+
+START_TEST(packet_sees_frame_on_veth) {
+  /* A packet socket bound to one end of a veth pair receives a frame sent
+   * to its hardware address from the other end, and the sender's address
+   * reads back: interface, ethertype, ARPHRD_ETHER, PACKET_HOST, MAC. */
+  tu_in_netns("packet_sees_frame_on_veth", VETH_SETUP, packet_over_veth,
+              NULL);
+}
+END_TEST
+
+START_TEST(vsock_bind_reads_back) {
+  /* Where the host has vsock, a socket bound to any cid and any port reads
+   * back as vsock with the cid and a port the kernel chose. */
+  llsock_addr addr, got;
+  uint32_t cid = 0, port = 0;
+  int fd = llsock_socket(AF_VSOCK, SOCK_STREAM, 0, 0), rc;
+
+  if (fd < 0) {
+    printf("SKIP vsock_bind_reads_back: no vsock sockets here (%s)\n",
+           llsock_errname(fd));
+    return;
+  }
+  ck_assert_int_eq(llsock_addr_vsock(&addr, VMADDR_CID_ANY, VMADDR_PORT_ANY),
+                   0);
+  rc = llsock_bind(fd, &addr);
+  if (rc < 0) {
+    printf("SKIP vsock_bind_reads_back: no vsock transport to bind (%s)\n",
+           llsock_errname(rc));
+    tu_close(fd);
+    return;
+  }
+  ck_assert_int_eq(llsock_sockname(fd, &got), 0);
+  ck_assert_int_eq(llsock_addr_vsock_info(&got, &cid, &port), 0);
+  ck_assert_uint_eq(cid, VMADDR_CID_ANY);
+  ck_assert_uint_ne(port, VMADDR_PORT_ANY);
+  tu_close(fd);
+}
+END_TEST
+#endif /* HAVE_LINUX_FAMILIES */
+
 /* A tiny deterministic generator, so a failure can be replayed. */
 static unsigned int next_random(unsigned int *state) {
   *state = *state * 1103515245u + 12345u;
@@ -587,7 +985,8 @@ static unsigned int next_random(unsigned int *state) {
  * the parsers or formatters write past their buffers (the sanitizer build
  * would abort), and every formatted string fits LLSOCK_ADDRSTRLEN. */
 START_TEST(random_input_stays_in_bounds) {
-  static const int families[] = {AF_UNSPEC, AF_INET, AF_INET6, AF_UNIX, 99};
+  static const int families[] = {AF_UNSPEC, AF_INET,    AF_INET6, AF_UNIX,
+                                 99,        AF_NETLINK, AF_PACKET, AF_VSOCK};
   unsigned int state = 20261125u;
   char bytes[sizeof(struct sockaddr_storage) + 16], text[LLSOCK_ADDRSTRLEN];
   llsock_addr addr;
@@ -612,7 +1011,8 @@ START_TEST(random_input_stays_in_bounds) {
       ck_assert(n > 0 && (size_t)n < sizeof(text));
     }
     if (len >= sizeof(sa_family_t)) {
-      sa_family_t family = (sa_family_t)families[round % 5];
+      sa_family_t family =
+          (sa_family_t)families[round % (int)TU_COUNT(families)];
       memcpy(bytes, &family, sizeof(family));
     }
     if (llsock_addr_set(&addr, (struct sockaddr *)bytes,
@@ -623,6 +1023,9 @@ START_TEST(random_input_stays_in_bounds) {
       ck_assert(n == -EAFNOSUPPORT || (n >= 0 && (size_t)n < sizeof(text)));
       llsock_addr_path(&addr, &pathlen);
       llsock_addr_port(&addr);
+      llsock_addr_netlink_info(&addr, NULL, NULL);
+      llsock_addr_vsock_info(&addr, NULL, NULL);
+      llsock_addr_packet_info(&addr, &(llsock_packet_addr){0});
     }
   }
 }
@@ -678,6 +1081,21 @@ int main(void) {
   tc = tu_tcase(s, "equal");
   tcase_add_test(tc, equal_compares_family_bytes_length);
   tcase_add_test(tc, equal_null);
+
+#ifdef HAVE_LINUX_FAMILIES
+  tc = tu_tcase(s, "families");
+  tcase_add_test(tc, netlink_round_trip);
+  tcase_add_test(tc, vsock_round_trip);
+  tcase_add_test(tc, packet_round_trip);
+  tcase_add_test(tc, packet_long_hwaddr);
+  tcase_add_test(tc, packet_bad_fields);
+  tcase_add_test(tc, readers_refuse_other_or_short);
+  tcase_add_test(tc, families_equal);
+  tcase_add_test(tc, netlink_bind_gets_port_id);
+  tcase_add_test(tc, netlink_dumps_namespace_links);
+  tcase_add_test(tc, packet_sees_frame_on_veth);
+  tcase_add_test(tc, vsock_bind_reads_back);
+#endif
 
   tc = tu_tcase(s, "nameinfo");
   tcase_add_test(tc, nameinfo_numeric);

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* fds above this are not watched; the tests never get near it */
@@ -197,6 +199,70 @@ int tu_ipv6_usable(const char *test) {
   }
   ck_assert_msg(fd >= 0, "bind ::1: %s", llsock_errname(fd));
   tu_close(fd);
+  return 1;
+}
+
+/* Exit codes of the tu_in_netns() child besides 0 (passed) and 1. */
+enum { NETNS_SKIP = 77 };
+
+static void netns_child(int out, const char *setup, tu_netns_fn *fn,
+                        void *arg) {
+  const char *msg;
+  int rc;
+
+  if (unshare(CLONE_NEWNET) == -1) {
+    dprintf(out, "no network namespace here (unshare: %s)", strerror(errno));
+    _exit(NETNS_SKIP);
+  }
+  if (setup != NULL) {
+    rc = system(setup);
+    if (rc != 0) {
+      dprintf(out, "setup failed (status %d; is iproute2 installed?): %s",
+              rc, setup);
+      _exit(NETNS_SKIP);
+    }
+  }
+  msg = fn(arg);
+  if (msg != NULL && strncmp(msg, TU_NS_SKIP, strlen(TU_NS_SKIP)) == 0) {
+    dprintf(out, "%s", msg + strlen(TU_NS_SKIP));
+    _exit(NETNS_SKIP);
+  }
+  if (msg != NULL) {
+    dprintf(out, "%s", msg);
+    _exit(1);
+  }
+  _exit(0);
+}
+
+int tu_in_netns(const char *test, const char *setup, tu_netns_fn *fn,
+                void *arg) {
+  char msg[512];
+  int pipefd[2], status;
+  ssize_t n = 0, got;
+  pid_t pid;
+
+  ck_assert_int_eq(pipe(pipefd), 0);
+  fflush(NULL);
+  pid = fork();
+  ck_assert_int_ne(pid, -1);
+  if (pid == 0) {
+    close(pipefd[0]);
+    netns_child(pipefd[1], setup, fn, arg);
+  }
+  close(pipefd[1]);
+  while ((size_t)n < sizeof(msg) - 1 &&
+         (got = read(pipefd[0], msg + n, sizeof(msg) - 1 - (size_t)n)) > 0)
+    n += got;
+  msg[n] = '\0';
+  close(pipefd[0]);
+  ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+  ck_assert_msg(WIFEXITED(status), "%s: namespace child died", test);
+  if (WEXITSTATUS(status) == NETNS_SKIP) {
+    printf("SKIP %s: %s\n", test, msg);
+    return 0;
+  }
+  ck_assert_msg(WEXITSTATUS(status) == 0, "%s (in a namespace): %s", test,
+                msg);
   return 1;
 }
 

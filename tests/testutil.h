@@ -53,6 +53,29 @@ void tu_unix_pair(int socktype, int *client, int *server);
 /* 1 when ::1 can be bound; else prints why the caller skips and is 0. */
 int tu_ipv6_usable(const char *test);
 
+/*
+ * Network namespaces.  tu_in_netns() forks a child that enters a new
+ * network namespace, runs the shell command setup there (iproute2's ip,
+ * say; NULL for none) and then fn(arg).  fn reports a failure by returning
+ * a message (NULL is success), or asks to be skipped with a message that
+ * starts with TU_NS_SKIP; it must not use ck_assert, which cannot reach
+ * the test from a second process.  Returns 1 when fn ran and passed;
+ * fails the test when fn failed; returns 0 after printing why the caller
+ * skips when namespaces, the capability or the setup are unavailable.
+ */
+typedef const char *tu_netns_fn(void *arg);
+#define TU_NS_SKIP "skip: "
+int tu_in_netns(const char *test, const char *setup, tu_netns_fn *fn,
+                void *arg);
+/* For fn: the message for a failed condition, as ck_assert would word it. */
+#define TU_NS_CHECK(cond)                                                     \
+  do {                                                                        \
+    if (!(cond))                                                              \
+      return __FILE__ ":" TU_STR(__LINE__) ": failed: " #cond;                \
+  } while (0)
+#define TU_STR(x) TU_STR_(x)
+#define TU_STR_(x) #x
+
 /* fd is close-on-exec, and non-blocking exactly when nonblock is 1. */
 void tu_assert_fd_mode(int fd, int nonblock);
 /* Poll fd for events for up to TU_WAIT_MS; fails the test on timeout. */

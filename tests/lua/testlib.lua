@@ -247,6 +247,50 @@ function Case:skip(why)
   error(SKIP, 0)
 end
 
+-- How to enter a new network namespace here, or nil and why not.
+local function netns_prefix()
+  if not os.execute("command -v ip >/dev/null 2>&1") then
+    return nil, "ip (iproute2) is not installed"
+  end
+  for _, cmd in ipairs({ "unshare -n", "unshare -rn" }) do
+    if os.execute("timeout 10 " .. cmd .. " true 2>/dev/null") then
+      return cmd
+    end
+  end
+  return nil, "no network namespaces here (unshare -n and -rn both fail)"
+end
+
+-- Runs the test file again in a new network namespace, after the shell
+-- command setup (iproute2's ip, say), with part as arg[1]: the file runs
+-- that part and prints "passed", or exits 77 after printing "skip: why".
+-- Skips the case where namespaces are unavailable.
+function Case:in_netns(setup, part)
+  local prefix, why = netns_prefix()
+  if not prefix then self:skip(why) end
+  local host = os.getenv("LLSOCKRUN") or arg[-1]
+  local cmd = string.format("timeout 60 %s sh -c '%s && exec %s %s %s' 2>&1",
+                            prefix, setup, host, arg[0], part)
+  local p = assert(io.popen(cmd))
+  local out = p:read("a")
+  local _, _, code = p:close()
+  if code == 77 then self:skip(out:match("skip: ([^\n]*)") or out) end
+  if code ~= 0 then
+    error("in the namespace (exit " .. tostring(code) .. "):\n" .. out, 0)
+  end
+  T.match(out, "passed\n$", "namespace part " .. part)
+end
+
+-- In a file run again by Case:in_netns: runs the part arg[1] names from
+-- the table parts, prints "passed" and exits.  Elsewhere does nothing.
+function T.netns_part(parts)
+  local part = arg and parts[arg[1]]
+  if part then
+    part()
+    print("passed")
+    os.exit(0)
+  end
+end
+
 function T.mkdtemp()
   local p = assert(io.popen("mktemp -d /tmp/llsocket-test.XXXXXX", "r"))
   local dir = p:read("l")
