@@ -45,6 +45,32 @@ ssize_t llsock_recvfrom(int fd, void *buf, size_t len, int flags,
   return n;
 }
 
+/*
+ * MSG_TRUNC discards the bytes on TCP (and MPTCP); elsewhere it reports a
+ * datagram's length or is ignored.  When in doubt, say discarded: showing
+ * no bytes beats showing bytes the kernel never wrote.
+ */
+static int trunc_discards(int fd) {
+  int type = llsock_type(fd), protocol = IPPROTO_TCP;
+
+#ifdef SO_PROTOCOL
+  protocol = llsock_opt_getint(fd, SOL_SOCKET, SO_PROTOCOL);
+#endif
+  if (type < 0 || protocol < 0)
+    return 1;
+#ifdef IPPROTO_MPTCP
+  if (protocol == IPPROTO_MPTCP)
+    protocol = IPPROTO_TCP;
+#endif
+  return type == SOCK_STREAM && protocol == IPPROTO_TCP;
+}
+
+size_t llsock_recv_stored(int fd, size_t len, ssize_t n, int flags) {
+  if (n <= 0 || ((flags & MSG_TRUNC) && trunc_discards(fd)))
+    return 0;
+  return (size_t)n < len ? (size_t)n : len;
+}
+
 ssize_t llsock_send(int fd, const void *buf, size_t len, int flags) {
   ssize_t n;
 

@@ -226,6 +226,16 @@ ssize_t llsock_send(int fd, const void *buf, size_t len, int flags);
 ssize_t llsock_sendto(int fd, const void *buf, size_t len, int flags,
                       const llsock_addr *to);
 
+/*
+ * How many bytes of a len-byte receive buffer hold data after a receive on
+ * fd with flags returned n.  That is n, except with MSG_TRUNC: there n is
+ * a datagram's real length, of which only len bytes were stored, or, on a
+ * TCP socket, the count of bytes discarded, none of them stored.  0 for
+ * n <= 0, and for a fd whose kind cannot be read (nothing is trusted).
+ * Applies to every receive call here, per message for the batch ones.
+ */
+size_t llsock_recv_stored(int fd, size_t len, ssize_t n, int flags);
+
 /* ---- messages, fd passing and files ----------------------------------- */
 
 /* The most fds one message carries (Linux's SCM_MAX_FD). */

@@ -16,6 +16,7 @@ static int receive(lua_State *L, int with_sender) {
   luaL_Buffer b;
   llsock_addr from;
   char *buf = stackbuf;
+  size_t stored;
   ssize_t n;
 
   if (len > sizeof(stackbuf))
@@ -27,13 +28,11 @@ static int receive(lua_State *L, int with_sender) {
       lua_pushnil(L);
     return llsocket__pushioerror(L, (int)n) + with_sender;
   }
-  /* MSG_TRUNC makes a datagram socket report the full datagram length */
-  if ((size_t)n > len)
-    n = (ssize_t)len;
+  stored = llsock_recv_stored(fd, len, n, flags);
   if (buf == stackbuf)
-    lua_pushlstring(L, buf, (size_t)n);
+    lua_pushlstring(L, buf, stored);
   else
-    luaL_pushresultsize(&b, (size_t)n);
+    luaL_pushresultsize(&b, stored);
   if (!with_sender)
     return 1;
   llsocket__pushaddr_mt(L, &from, lua_upvalueindex(1));

@@ -75,13 +75,11 @@ static int msg_recvfds(lua_State *L) {
   n = llsock_recvfds(fd, buf, len, fds, &nfds, &msgflags, flags);
   if (n < 0)
     return llsocket__pushioerror(L, (int)n);
-  if ((size_t)n > len) /* MSG_TRUNC: the datagram's length, not ours */
-    n = (ssize_t)len;
   for (i = 0; i < nfds; i++) {
     lua_pushinteger(L, fds[i]);
     lua_rawseti(L, -3, (lua_Integer)i + 1);
   }
-  luaL_pushresultsize(&b, (size_t)n);
+  luaL_pushresultsize(&b, llsock_recv_stored(fd, len, n, flags));
   lua_pushvalue(L, -2);
   lua_pushboolean(L, (msgflags & MSG_CTRUNC) != 0);
   return 3;
@@ -331,12 +329,12 @@ static int msg_recvmsg(lua_State *L) {
   if (n < 0)
     return llsocket__pushioerror(L, (int)n);
   from.len = msg.msg_namelen;
-  if ((size_t)n > total) /* MSG_TRUNC: the datagram's length, not ours */
-    n = (ssize_t)total;
 
-  lua_createtable(L, 0, 4);
+  lua_createtable(L, 0, 5);
+  lua_pushinteger(L, n);
+  lua_setfield(L, -2, "length");
   if (many) {
-    size_t left = (size_t)n;
+    size_t left = llsock_recv_stored(fd, total, n, flags);
     lua_createtable(L, (int)count, 0);
     for (i = 0; i < count; i++) {
       size_t got = left < iov[i].iov_len ? left : iov[i].iov_len;
@@ -345,7 +343,8 @@ static int msg_recvmsg(lua_State *L) {
       left -= got;
     }
   } else {
-    lua_pushlstring(L, iov[0].iov_base, (size_t)n);
+    lua_pushlstring(L, iov[0].iov_base,
+                    llsock_recv_stored(fd, total, n, flags));
   }
   lua_setfield(L, -2, "data");
   llsocket__pushaddr(L, &from);
@@ -471,8 +470,8 @@ static int msg_recvmmsg(lua_State *L) {
   lua_createtable(L, got, 0);
   lua_createtable(L, got, 0);
   for (i = 0; i < got; i++) {
-    size_t bytes = msgs[i].len < len ? msgs[i].len : len;
-    lua_pushlstring(L, iov[i].iov_base, bytes);
+    lua_pushlstring(L, iov[i].iov_base,
+                    llsock_recv_stored(fd, len, msgs[i].len, flags));
     lua_rawseti(L, -3, i + 1);
     from[i].len = msgs[i].hdr.msg_namelen;
     if (from[i].len == 0) {
