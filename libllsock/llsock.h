@@ -248,7 +248,20 @@ size_t llsock_recv_stored(int fd, size_t len, ssize_t n, int flags);
  * -1, so a short control buffer can never leak descriptors.
  */
 ssize_t llsock_sendmsg(int fd, const struct msghdr *msg, int flags);
+/* msg->msg_control must be aligned for struct cmsghdr, else -EINVAL. */
 ssize_t llsock_recvmsg(int fd, struct msghdr *msg, int flags);
+
+/*
+ * One block for a receive's ancillary data and its data bytes.
+ * llsock_msg_space() is the size of a block with controllen bytes of
+ * control room and datalen bytes of data (0 if that overflows).
+ * llsock_msg_layout() points msg's control at the start of block, which
+ * must be aligned as malloc(3)'s memory is (no control for controllen 0),
+ * and returns where the data bytes start: the control room comes first so
+ * that its struct cmsghdr is aligned whatever the data sizes.
+ */
+size_t llsock_msg_space(size_t datalen, size_t controllen);
+void *llsock_msg_layout(struct msghdr *msg, void *block, size_t controllen);
 
 /*
  * Send len bytes with nfds descriptors (SCM_RIGHTS), 0 <= nfds <=

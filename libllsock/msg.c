@@ -1,5 +1,6 @@
 #include "llsock-int.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -66,10 +67,30 @@ static void cloexec_received_fds(struct msghdr *msg) {
 }
 #endif
 
+/* The decoders here and the caller's CMSG_* walk need an aligned block. */
+static int misaligned_control(const struct msghdr *msg) {
+  return msg->msg_control != NULL &&
+         (uintptr_t)msg->msg_control % _Alignof(struct cmsghdr) != 0;
+}
+
+size_t llsock_msg_space(size_t datalen, size_t controllen) {
+  size_t room = CMSG_ALIGN(controllen);
+
+  if (room < controllen || datalen > SIZE_MAX - room)
+    return 0;
+  return room + datalen;
+}
+
+void *llsock_msg_layout(struct msghdr *msg, void *block, size_t controllen) {
+  msg->msg_control = controllen > 0 ? block : NULL;
+  msg->msg_controllen = controllen;
+  return (char *)block + CMSG_ALIGN(controllen);
+}
+
 ssize_t llsock_recvmsg(int fd, struct msghdr *msg, int flags) {
   ssize_t n;
 
-  if (msg == NULL)
+  if (msg == NULL || misaligned_control(msg))
     return -EINVAL;
   n = recvmsg(fd, msg, flags | MSG_CMSG_CLOEXEC);
   if (n == -1)
@@ -186,6 +207,9 @@ int llsock_recvmmsg(int fd, llsock_mmsg *msgs, unsigned int n, int flags) {
 
   if (bad_batch(msgs, n))
     return -EINVAL;
+  for (unsigned int i = 0; i < n; i++)
+    if (misaligned_control(&msgs[i].hdr))
+      return -EINVAL;
 #if HAVE_RECVMMSG
   done = recvmmsg(fd, (struct mmsghdr *)msgs, n, flags | MSG_CMSG_CLOEXEC,
                   NULL);

@@ -312,19 +312,18 @@ static int msg_recvmsg(lua_State *L) {
                    : (size_t)llsocket__checkint(L, 3, 0, MAX_CONTROL,
                                                 "control length");
 
-  block = lua_newuserdatauv(L, total + controllen, 0);
+  memset(&msg, 0, sizeof(msg));
+  block = lua_newuserdatauv(L, llsock_msg_space(total, controllen), 0);
+  block = llsock_msg_layout(&msg, block, controllen);
   for (i = 0; i < count; i++) {
     iov[i].iov_base = block;
     block += iov[i].iov_len;
   }
-  memset(&msg, 0, sizeof(msg));
   memset(&from, 0, sizeof(from));
   msg.msg_iov = iov;
   msg.msg_iovlen = (size_t)count;
   msg.msg_name = &from.u.sa;
   msg.msg_namelen = sizeof(from.u.storage);
-  msg.msg_control = controllen > 0 ? block : NULL;
-  msg.msg_controllen = controllen;
   n = llsock_recvmsg(fd, &msg, flags);
   if (n < 0)
     return llsocket__pushioerror(L, (int)n);

@@ -151,6 +151,65 @@ START_TEST(recvmsg_ctrunc_marks_slots) {
 }
 END_TEST
 
+/* A control buffer off struct cmsghdr's alignment is -EINVAL before
+ * anything is received: the message stays queued. */
+START_TEST(recvmsg_misaligned_control) {
+  union {
+    struct cmsghdr align;
+    char buf[CMSG_SPACE(sizeof(int)) + 8];
+  } control;
+  int pair[2];
+  char byte;
+  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+  llsock_mmsg mmsg = {.hdr = msg};
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_sendfds(pair[0], "x", 1, pair, 1, 0), 1);
+  for (size_t skew = 1; skew < sizeof(size_t); skew++) {
+    msg.msg_control = control.buf + skew;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int));
+    ck_assert_int_eq(llsock_recvmsg(pair[1], &msg, 0), -EINVAL);
+    mmsg.hdr = msg;
+    ck_assert_int_eq(llsock_recvmmsg(pair[1], &mmsg, 1, 0), -EINVAL);
+  }
+  msg.msg_control = control.buf;
+  ck_assert_int_eq(llsock_recvmsg(pair[1], &msg, 0), 1);
+  ck_assert_int_eq(msg.msg_flags & MSG_CTRUNC, 0);
+  ck_assert_ptr_nonnull(CMSG_FIRSTHDR(&msg));
+  close(*(int *)CMSG_DATA(CMSG_FIRSTHDR(&msg)));
+  tu_close2(pair[0], pair[1]);
+}
+END_TEST
+
+/* llsock_msg_layout() puts the control room first, where the block's own
+ * alignment serves struct cmsghdr, and the data after it. */
+START_TEST(msg_layout_aligns_control) {
+  for (size_t controllen = 0; controllen < 80; controllen++) {
+    union {
+      struct cmsghdr align;
+      char buf[256];
+    } block;
+    struct msghdr msg;
+    char *data;
+
+    memset(&msg, 0, sizeof(msg));
+    ck_assert_uint_ge(llsock_msg_space(13, controllen), 13 + controllen);
+    data = llsock_msg_layout(&msg, block.buf, controllen);
+    ck_assert_ptr_eq(data + 13, block.buf + llsock_msg_space(13, controllen));
+    if (controllen == 0) {
+      ck_assert_ptr_null(msg.msg_control);
+    } else {
+      ck_assert_ptr_eq(msg.msg_control, block.buf);
+      ck_assert_uint_eq(msg.msg_controllen, controllen);
+    }
+    ck_assert_uint_ge((size_t)(data - block.buf), controllen);
+  }
+  ck_assert_uint_eq(llsock_msg_space(SIZE_MAX, 1), 0);
+  ck_assert_uint_eq(llsock_msg_space(1, SIZE_MAX), 0);
+}
+END_TEST
+
 /* fds with no data would vanish on a stream socket: that is -EINVAL; a
  * datagram socket carries them in an empty message. */
 START_TEST(fds_need_data_on_streams) {
@@ -479,6 +538,8 @@ int main(void) {
   tcase_add_test(tc, fds_round_trip);
   tcase_add_test(tc, fds_truncated_are_closed);
   tcase_add_test(tc, recvmsg_ctrunc_marks_slots);
+  tcase_add_test(tc, recvmsg_misaligned_control);
+  tcase_add_test(tc, msg_layout_aligns_control);
   tcase_add_test(tc, fds_bad_input);
   tcase_add_test(tc, fds_need_data_on_streams);
   tcase_add_test(tc, peercred_unix);

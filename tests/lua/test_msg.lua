@@ -321,4 +321,42 @@ T.case("recvmsg decodes fds, credentials, pktinfo and timestamps",
   T.truthy(math.abs(m.timestamp - os.time()) < 60, "timestamp near now")
 end)
 
+T.case("recvmsg decodes fds and credentials at every data size and control room",
+       function(t)
+  -- Each odd data size once put the control block off its alignment; the
+  -- sanitizer build catches any misaligned cmsghdr read.
+  local a, b = pair(t, opt.SOCK_DGRAM)
+  T.nothing("passcred", llsocket.setsockopt(b, opt.SOL_SOCKET, 16, 1))
+  local sizes = {}
+  for n = 1, 64 do sizes[#sizes + 1] = n end
+  for _, n in ipairs({ 255, 256, 257, 4095, 4096, 4097, 65535, 65537 }) do
+    sizes[#sizes + 1] = n
+  end
+  local payload = string.rep("p", 70000)
+  for _, size in ipairs(sizes) do
+    for _, shape in ipairs({ size, { size }, { 1, size }, { size, 3, 5 } }) do
+      local total = 0
+      if type(shape) == "number" then total = shape
+      else for _, v in ipairs(shape) do total = total + v end end
+      local what = "sizes " .. (type(shape) == "table" and
+                                 table.concat(shape, ",") or shape)
+      T.eq(llsocket.sendfds(a, payload:sub(1, total), { a }), total, "send " .. what)
+      local m = T.ok("recvmsg " .. what, llsocket.recvmsg(b, shape))
+      T.eq(#m.fds, 1, "one fd " .. what)
+      T.nothing("close", llsocket.close(m.fds[1]))
+      T.truthy(m.cred and m.cred.pid > 0, "credentials " .. what)
+      T.eq(m.flags & opt.MSG_CTRUNC, 0, "control fitted " .. what)
+    end
+  end
+  for _, room in ipairs({ 0, 1, 15, 16, 17, 23, 24, 31, 33, 47, 63, 64, 65 }) do
+    T.eq(llsocket.sendfds(a, "x", { a, b }), 1, "send two fds")
+    local m = T.ok("recvmsg room " .. room, llsocket.recvmsg(b, 7, room))
+    T.eq(m.data, "x", "data with room " .. room)
+    for _, fd in ipairs(m.fds or {}) do llsocket.close(fd) end
+    if m.flags & opt.MSG_CTRUNC ~= 0 then
+      T.eq(m.fds, nil, "a cut control block delivers no fd, room " .. room)
+    end
+  end
+end)
+
 T.done()
