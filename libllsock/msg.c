@@ -11,10 +11,18 @@
 #define NEED_CLOEXEC_AFTER 1
 #endif
 
-/* Room for the largest SCM_RIGHTS message, aligned for struct cmsghdr. */
+/*
+ * Control room that fds cannot use: what a socket may deliver besides
+ * them (credentials, up to two kinds of timestamps, a security label).
+ * Without it those take the fds' room first, and the fds are cut.
+ */
+#define OTHER_CONTROL 1024
+
+/* Room for the largest SCM_RIGHTS message and the rest, aligned for
+ * struct cmsghdr. */
 typedef union fd_control {
   struct cmsghdr align;
-  char buf[CMSG_SPACE(sizeof(int) * LLSOCK_MAX_FDS)];
+  char buf[CMSG_SPACE(sizeof(int) * LLSOCK_MAX_FDS) + OTHER_CONTROL];
 } fd_control;
 
 ssize_t llsock_sendmsg(int fd, const struct msghdr *msg, int flags) {
@@ -142,11 +150,9 @@ ssize_t llsock_recvfds(int fd, void *buf, size_t len, int *fds, size_t *nfds,
   if ((buf == NULL && len > 0) || nfds == NULL || (fds == NULL && *nfds > 0))
     return -EINVAL;
   room = *nfds < LLSOCK_MAX_FDS ? *nfds : LLSOCK_MAX_FDS;
-  if (room > 0) {
-    msg.msg_control = control.buf;
-    /* CMSG_LEN, not CMSG_SPACE: the padding could take one fd too many */
-    msg.msg_controllen = CMSG_LEN(sizeof(int) * room);
-  }
+  /* More fds than room can fit now: the loop below drops them all. */
+  msg.msg_control = control.buf;
+  msg.msg_controllen = CMSG_SPACE(sizeof(int) * room) + OTHER_CONTROL;
   n = llsock_recvmsg(fd, &msg, flags);
   if (n < 0)
     return n;

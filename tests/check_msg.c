@@ -124,6 +124,52 @@ START_TEST(fds_truncated_are_closed) {
 }
 END_TEST
 
+/* Credentials and timestamps arriving with the fds take control room of
+ * their own, not the fds': 1 fd with room for 1 or 3 arrives, and a
+ * message without fds is not reported as truncated. */
+START_TEST(fds_arrive_with_other_control) {
+  static const int options[][2] = {
+      {SO_PASSCRED, 0}, {SO_TIMESTAMP, 0}, {SO_TIMESTAMPNS, 0},
+      {SO_PASSCRED, SO_TIMESTAMP}, {SO_PASSCRED, SO_TIMESTAMPNS}};
+  static const int socktypes[] = {SOCK_DGRAM, SOCK_STREAM, SOCK_SEQPACKET};
+  int pair[2], got[3], msgflags, file = text_file();
+  size_t o, t, room, n;
+  char byte;
+
+  for (t = 0; t < TU_COUNT(socktypes); t++) {
+    for (o = 0; o < TU_COUNT(options); o++) {
+      ck_assert_int_eq(llsock_socketpair(AF_UNIX, socktypes[t], 0, pair), 0);
+      ck_assert_int_eq(llsock_opt_setint(pair[1], SOL_SOCKET, options[o][0], 1),
+                       0);
+      if (options[o][1] != 0)
+        ck_assert_int_eq(
+            llsock_opt_setint(pair[1], SOL_SOCKET, options[o][1], 1), 0);
+      for (room = 1; room <= 3; room += 2) {
+        ck_assert_int_eq(llsock_sendfds(pair[0], "x", 1, &file, 1, 0), 1);
+        n = room;
+        msgflags = -1;
+        ck_assert_int_eq(
+            llsock_recvfds(pair[1], &byte, 1, got, &n, &msgflags, 0), 1);
+        ck_assert_msg(n == 1 && (msgflags & MSG_CTRUNC) == 0,
+                      "socktype %d, options %d+%d, room %zu: %zu fds, "
+                      "flags %#x", socktypes[t], options[o][0], options[o][1],
+                      room, n, (unsigned)msgflags);
+        same_file(got[0], file);
+        close(got[0]);
+      }
+      ck_assert_int_eq(llsock_send(pair[0], "y", 1, 0), 1);
+      n = 0;
+      ck_assert_int_eq(
+          llsock_recvfds(pair[1], &byte, 1, NULL, &n, &msgflags, 0), 1);
+      ck_assert_uint_eq(n, 0);
+      ck_assert_int_eq(msgflags & MSG_CTRUNC, 0);
+      tu_close2(pair[0], pair[1]);
+    }
+  }
+  close(file);
+}
+END_TEST
+
 /* recvmsg with a short control buffer closes what arrived and leaves -1. */
 START_TEST(recvmsg_ctrunc_marks_slots) {
   union {
@@ -538,6 +584,7 @@ int main(void) {
   tcase_add_test(tc, fds_round_trip);
   tcase_add_test(tc, fds_truncated_are_closed);
   tcase_add_test(tc, recvmsg_ctrunc_marks_slots);
+  tcase_add_test(tc, fds_arrive_with_other_control);
   tcase_add_test(tc, recvmsg_misaligned_control);
   tcase_add_test(tc, msg_layout_aligns_control);
   tcase_add_test(tc, fds_bad_input);

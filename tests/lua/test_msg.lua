@@ -75,6 +75,34 @@ T.case("fds beyond maxfds are all closed and reported as truncated",
   T.eq(truncated, true, "and says so")
 end)
 
+T.case("recvfds keeps its fds when credentials or timestamps also arrive",
+       function(t)
+  local SO_PASSCRED, SO_TIMESTAMP, SO_TIMESTAMPNS = 16, 29, 35
+  for _, socktype in ipairs({ opt.SOCK_DGRAM, opt.SOCK_STREAM }) do
+    for _, option in ipairs({ SO_PASSCRED, SO_TIMESTAMP, SO_TIMESTAMPNS }) do
+      local what = "socktype " .. socktype .. ", option " .. option
+      local a, b = pair(t, socktype)
+      T.nothing("set option", llsocket.setsockopt(b, opt.SOL_SOCKET, option, 1))
+      for _, maxfds in ipairs({ 1, 3 }) do
+        T.eq(llsocket.sendfds(a, "x", { a }), 1, "send 1 fd")
+        local str, fds, truncated = llsocket.recvfds(b, 16, maxfds)
+        T.eq(str, "x", "data " .. what)
+        T.eq(#fds, 1, "the fd arrived, maxfds " .. maxfds .. ", " .. what)
+        T.eq(truncated, false, "not truncated " .. what)
+        T.eq(llsocket.type(fds[1]), socktype, "the fd is the socket")
+        T.nothing("close", llsocket.close(fds[1]))
+      end
+      T.eq(llsocket.send(a, "y"), 1, "send no fd")
+      local str, fds, truncated = llsocket.recvfds(b, 16, 0)
+      T.eq(str, "y", "data " .. what)
+      T.eq(#fds, 0, "no fd " .. what)
+      T.eq(truncated, false, "no fd is not a truncation " .. what)
+      t:close(a)
+      t:close(b)
+    end
+  end
+end)
+
 T.case("sendfds and recvfds reject bad fd lists and lengths", function(t)
   local a, b = pair(t)
   T.argerror(3, "fds not a table", llsocket.sendfds, a, "x", 5)
