@@ -285,10 +285,14 @@ int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 /*
  * Send len bytes of the file open at file_fd, starting at *offset (then
  * advanced by the count sent) or, with offset NULL, at the file's own
- * position.  Uses sendfile(2), or a read/send loop where it cannot serve.
- * Returns the bytes sent: fewer than len at end of file or when a
- * non-blocking socket fills up (a later call sends the rest); an error
- * only when nothing was sent.
+ * position.  Uses sendfile(2); where it cannot serve, a copy loop for a
+ * file that can seek (moving back over what was not sent), splice(2) for
+ * a pipe (what is not sent stays in it) and peek-send-take for a stream
+ * socket.  No byte is taken from the file that was not sent; any other
+ * source (a datagram socket, a terminal) is -EINVAL.  A non-blocking socket never waits.  Returns the bytes sent:
+ * fewer than len at end of file, when a non-blocking socket fills up or
+ * when a signal interrupts after some were sent (a later call sends the
+ * rest); an error (-EAGAIN, -EINTR, ...) only when nothing was sent.
  */
 ssize_t llsock_sendfile(int fd, int file_fd, off_t *offset, size_t len);
 

@@ -20,6 +20,9 @@
 int llsocket__checkfd(lua_State *L, int arg);
 int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
                        lua_Integer max, const char *what);
+/* The same for a range wider than int. */
+lua_Integer llsocket__checkinteger(lua_State *L, int arg, lua_Integer min,
+                                   lua_Integer max, const char *what);
 /* A port given as an integer 0..65535, a string (numeric or a service
  * name) or nil/none (NULL); integers are written into buf. */
 #define LLSOCKET_PORTBUFSIZ 8

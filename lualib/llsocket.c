@@ -15,14 +15,19 @@ static int bad_int(lua_State *L, int arg, const char *what) {
  * Unlike luaL_checkinteger, a numeric string is refused: close("1") is a
  * bug, and would otherwise close stdout.
  */
-int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
-                       lua_Integer max, const char *what) {
+lua_Integer llsocket__checkinteger(lua_State *L, int arg, lua_Integer min,
+                                   lua_Integer max, const char *what) {
   int isint;
   lua_Integer value = lua_tointegerx(L, arg, &isint);
 
   if (isint && value >= min && value <= max && lua_type(L, arg) == LUA_TNUMBER)
-    return (int)value;
+    return value;
   return bad_int(L, arg, what);
+}
+
+int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
+                       lua_Integer max, const char *what) {
+  return (int)llsocket__checkinteger(L, arg, min, max, what);
 }
 
 int llsocket__checkfd(lua_State *L, int arg) {

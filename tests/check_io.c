@@ -780,6 +780,26 @@ START_TEST(sendfile_to_closed_peer_is_epipe) {
 }
 END_TEST
 
+/* The same from a pipe, through splice(2): -EPIPE, no SIGPIPE, and the
+ * bytes stay in the pipe. */
+START_TEST(sendfile_from_pipe_to_closed_peer_is_epipe) {
+  struct sigaction saved;
+  int fds[2], pipefd[2];
+  char buf[16];
+
+  tu_pipe(pipefd);
+  ck_assert_int_eq(write(pipefd[1], "0123456789", 10), 10);
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  tu_close(fds[1]);
+  sigpipe_kills(&saved);
+  ck_assert_int_eq(llsock_sendfile(fds[0], pipefd[0], NULL, 10), -EPIPE);
+  assert_no_sigpipe(&saved);
+  ck_assert_int_eq(read(pipefd[0], buf, sizeof(buf)), 10);
+  tu_close(fds[0]);
+  tu_close2(pipefd[0], pipefd[1]);
+}
+END_TEST
+
 static void on_alarm(int sig) {
   (void)sig;
 }
@@ -868,6 +888,7 @@ int main(void) {
 
   tc = tu_tcase(s, "sendfile");
   tcase_add_test(tc, sendfile_to_closed_peer_is_epipe);
+  tcase_add_test(tc, sendfile_from_pipe_to_closed_peer_is_epipe);
   tcase_add_test(tc, blocking_calls_return_eintr);
   return tu_run(s);
 }

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -393,6 +395,127 @@ START_TEST(sendfile_partial_when_full) {
 }
 END_TEST
 
+/* Fill a non-blocking socket until it takes no more. */
+static void fill_socket(int fd) {
+  static const char chunk[4096];
+  int rounds = 0;
+  ssize_t n;
+
+  while ((n = llsock_send(fd, chunk, sizeof(chunk), 0)) > 0)
+    ck_assert_int_lt(++rounds, 100000);
+  ck_assert_int_eq(n, -EAGAIN);
+}
+
+/* Read what is left in a pipe without waiting; the byte count. */
+static size_t drain_pipe(int fd, char *buf, size_t size) {
+  size_t got = 0;
+  ssize_t n;
+
+  ck_assert_int_eq(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK), 0);
+  while (got < size && (n = read(fd, buf + got, size - got)) > 0)
+    got += (size_t)n;
+  return got;
+}
+
+/* From a pipe into a full non-blocking socket, sendfile returns -EAGAIN at
+ * once (no wait) and takes nothing from the pipe; once there is room it
+ * sends the bytes, in order. */
+START_TEST(sendfile_pipe_to_full_socket_loses_nothing) {
+  int pair[2], pipefd[2];
+  char buf[64], sink[65536];
+  ssize_t n;
+
+  tu_pipe(pipefd);
+  ck_assert_int_eq(write(pipefd[1], file_text, 36), 36);
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, LLSOCK_NONBLOCK,
+                                     pair), 0);
+  fill_socket(pair[0]);
+  ck_assert_int_eq(llsock_sendfile(pair[0], pipefd[0], NULL, 36), -EAGAIN);
+  ck_assert_int_eq(llsock_sendfile(pair[0], pipefd[0], NULL, 10), -EAGAIN);
+  while (llsock_recv(pair[1], sink, sizeof(sink), 0) > 0)
+    ;
+  n = llsock_sendfile(pair[0], pipefd[0], NULL, 10);
+  ck_assert_int_eq(n, 10);
+  ck_assert_int_eq(llsock_recv(pair[1], buf, sizeof(buf), 0), 10);
+  ck_assert_mem_eq(buf, file_text, 10);
+  ck_assert_uint_eq(drain_pipe(pipefd[0], buf, sizeof(buf)), 26);
+  ck_assert_mem_eq(buf, file_text + 10, 26);
+  tu_close2(pair[0], pair[1]);
+  tu_close2(pipefd[0], pipefd[1]);
+}
+END_TEST
+
+static void on_alarm(int sig) {
+  (void)sig;
+}
+
+/* A signal interrupts a sendfile from a pipe blocked on a full socket:
+ * it returns -EINTR or a short count, and every byte it did not send is
+ * still in the pipe. */
+START_TEST(sendfile_pipe_interrupted_loses_nothing) {
+  struct sigaction sa, saved;
+  struct itimerval tick = {.it_value = {.tv_usec = 50000}};
+  int pair[2], pipefd[2];
+  char buf[4096];
+  ssize_t n;
+  size_t left;
+
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_alarm;
+  sigemptyset(&sa.sa_mask);
+  tu_pipe(pipefd);
+  memset(buf, 'p', sizeof(buf));
+  ck_assert_int_eq(write(pipefd[1], buf, sizeof(buf)), (ssize_t)sizeof(buf));
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, LLSOCK_NONBLOCK,
+                                     pair), 0);
+  fill_socket(pair[0]);
+  ck_assert_int_eq(llsock_opt_set_nonblock(pair[0], 0), 0);
+  ck_assert_int_eq(sigaction(SIGALRM, &sa, &saved), 0);
+  ck_assert_int_eq(setitimer(ITIMER_REAL, &tick, NULL), 0);
+  n = llsock_sendfile(pair[0], pipefd[0], NULL, sizeof(buf));
+  ck_assert_int_eq(sigaction(SIGALRM, &saved, NULL), 0);
+  ck_assert_msg(n == -EINTR || (n >= 0 && n < (ssize_t)sizeof(buf)),
+                "sendfile returned %zd", n);
+  left = drain_pipe(pipefd[0], buf, sizeof(buf));
+  ck_assert_uint_eq(left, sizeof(buf) - (n > 0 ? (size_t)n : 0));
+  tu_close2(pair[0], pair[1]);
+  tu_close2(pipefd[0], pipefd[1]);
+}
+END_TEST
+
+/* From a stream socket only what was sent is taken from it; a datagram
+ * socket, whose datagrams cannot be taken in part, is -EINVAL with
+ * nothing taken. */
+START_TEST(sendfile_from_sockets) {
+  int pair[2], src[2];
+  char buf[8], sink[65536];
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, LLSOCK_NONBLOCK,
+                                     pair), 0);
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, src), 0);
+  ck_assert_int_eq(llsock_send(src[0], "abcdef", 6, 0), 6);
+  ck_assert_int_eq(llsock_sendfile(pair[0], src[1], NULL, 2), 2);
+  ck_assert_int_eq(llsock_recv(pair[1], buf, sizeof(buf), 0), 2);
+  ck_assert_mem_eq(buf, "ab", 2);
+  fill_socket(pair[0]);
+  ck_assert_int_eq(llsock_sendfile(pair[0], src[1], NULL, 4), -EAGAIN);
+  while (llsock_recv(pair[1], sink, sizeof(sink), 0) > 0)
+    ;
+  ck_assert_int_eq(llsock_sendfile(pair[0], src[1], NULL, 100), 4);
+  ck_assert_int_eq(llsock_recv(pair[1], buf, sizeof(buf), 0), 4);
+  ck_assert_mem_eq(buf, "cdef", 4);
+  ck_assert_int_eq(llsock_sendfile(pair[0], src[1], NULL, 100), -EAGAIN);
+  tu_close2(src[0], src[1]);
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, src), 0);
+  ck_assert_int_eq(llsock_send(src[0], "abc", 3, 0), 3);
+  ck_assert_int_eq(llsock_sendfile(pair[0], src[1], NULL, 3), -EINVAL);
+  ck_assert_int_eq(llsock_recv(src[1], buf, sizeof(buf), 0), 3);
+  tu_close2(pair[0], pair[1]);
+  tu_close2(src[0], src[1]);
+}
+END_TEST
+
 /* sendfile refuses a negative offset and reports bad descriptors. */
 START_TEST(sendfile_bad_input) {
   int pair[2], file = text_file();
@@ -602,6 +725,9 @@ int main(void) {
   tcase_add_test(tc, sendfile_offsets);
   tcase_add_test(tc, sendfile_from_pipe);
   tcase_add_test(tc, sendfile_partial_when_full);
+  tcase_add_test(tc, sendfile_pipe_to_full_socket_loses_nothing);
+  tcase_add_test(tc, sendfile_pipe_interrupted_loses_nothing);
+  tcase_add_test(tc, sendfile_from_sockets);
   tcase_add_test(tc, sendfile_bad_input);
   return tu_run(s);
 }
