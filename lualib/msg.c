@@ -118,6 +118,15 @@ static struct iovec *check_iovecs(lua_State *L, int arg,
   return iov;
 }
 
+/* Whether the value at idx, of Lua type type, is an integer that fits an
+ * int (a string is not, whatever it holds). */
+static int is_int(lua_State *L, int type, int idx) {
+  int isint;
+  lua_Integer v = lua_tointegerx(L, idx, &isint);
+
+  return type == LUA_TNUMBER && isint && v >= INT_MIN && v <= INT_MAX;
+}
+
 /* Ancillary data from a list of {level, type, data} entries. */
 static void check_control(lua_State *L, int arg, struct msghdr *msg) {
   lua_Integer i, n;
@@ -131,8 +140,8 @@ static void check_control(lua_State *L, int arg, struct msghdr *msg) {
   for (i = 1; i <= n; i++) {
     size_t len;
     if (lua_rawgeti(L, arg, i) != LUA_TTABLE ||
-        lua_rawgeti(L, -1, 1) != LUA_TNUMBER ||
-        lua_rawgeti(L, -2, 2) != LUA_TNUMBER ||
+        !is_int(L, lua_rawgeti(L, -1, 1), -1) ||
+        !is_int(L, lua_rawgeti(L, -2, 2), -1) ||
         lua_rawgeti(L, -3, 3) != LUA_TSTRING)
       luaL_argerror(L, arg,
                     lua_pushfstring(L, "entry %d is not {level, type, data}",
