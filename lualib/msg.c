@@ -184,21 +184,23 @@ static void check_control(lua_State *L, int arg, struct msghdr *msg) {
  *   -> bytes | nil, err, again */
 static int msg_sendmsg(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
-  int flags = llsocket__optflags(L, 5); /* before anything is pushed */
+  int flags = llsocket__optflags(L, 5);
   struct iovec stackiov[STACK_IOVECS];
   struct msghdr msg;
   llsock_addr *to;
   size_t iovcnt;
 
   memset(&msg, 0, sizeof(msg));
-  msg.msg_iov = check_iovecs(L, 2, stackiov, &iovcnt);
-  msg.msg_iovlen = iovcnt;
   if (!lua_isnoneornil(L, 3)) {
     to = llsocket__checkaddr(L, 3);
     msg.msg_name = &to->u.sa;
     msg.msg_namelen = to->len;
   }
+  /* Both push scratch blocks: after them no argument may be read, or an
+   * omitted one would find a block in its place. */
   check_control(L, 4, &msg);
+  msg.msg_iov = check_iovecs(L, 2, stackiov, &iovcnt);
+  msg.msg_iovlen = iovcnt;
   return llsocket__pushcount(L, llsock_sendmsg(fd, &msg, flags));
 }
 
@@ -287,8 +289,12 @@ static int msg_recvmsg(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   struct iovec stackiov[STACK_IOVECS], *iov = stackiov;
   lua_Integer i, count = 1;
-  size_t total = 0, controllen;
-  int flags = llsocket__optflags(L, 4); /* before anything is pushed */
+  size_t total = 0;
+  size_t controllen = lua_isnoneornil(L, 3)
+                          ? 256
+                          : (size_t)llsocket__checkint(L, 3, 0, MAX_CONTROL,
+                                                       "control length");
+  int flags = llsocket__optflags(L, 4);
   int many = lua_type(L, 2) == LUA_TTABLE;
   llsock_addr from;
   struct msghdr msg;
@@ -299,6 +305,7 @@ static int msg_recvmsg(lua_State *L) {
     count = (lua_Integer)lua_rawlen(L, 2);
     luaL_argcheck(L, count >= 1 && count <= IOV_MAX, 2,
                   "expected 1 to IOV_MAX sizes");
+    /* every argument is read: pushing is safe from here on */
     if (count > STACK_IOVECS)
       iov = lua_newuserdatauv(L, sizeof(*iov) * (size_t)count, 0);
     for (i = 1; i <= count; i++) {
@@ -316,10 +323,6 @@ static int msg_recvmsg(lua_State *L) {
   } else {
     iov[0].iov_len = total = llsocket__optlen(L, 2);
   }
-  controllen = lua_isnoneornil(L, 3)
-                   ? 256
-                   : (size_t)llsocket__checkint(L, 3, 0, MAX_CONTROL,
-                                                "control length");
 
   memset(&msg, 0, sizeof(msg));
   block = lua_newuserdatauv(L, llsock_msg_space(total, controllen), 0);

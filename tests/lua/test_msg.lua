@@ -429,4 +429,52 @@ T.case("recvmsg decodes fds and credentials at every data size and control room"
   end
 end)
 
+T.case("sendmsg and recvmsg take 1 to 1024 buffers with optional arguments left out",
+       function(t)
+  local a, b, _, baddr = t:udppair()
+  local forms = { { "omitted" }, { "nil" }, { "given" } }
+  for _, count in ipairs({ 1, 16, 17, 100, 1024 }) do
+    local strings, sizes, want = {}, {}, {}
+    for i = 1, count do
+      strings[i] = string.char(65 + i % 26)
+      sizes[i] = 1
+      want[i] = strings[i]
+    end
+    want = table.concat(want)
+    for _, form in ipairs(forms) do
+      local what = count .. " buffers, optional arguments " .. form[1]
+      local sent
+      if form[1] == "omitted" then
+        T.nothing("connect", llsocket.connect(b, llsocket.sockname(a)))
+        sent = llsocket.sendmsg(b, strings)
+      elseif form[1] == "nil" then
+        sent = llsocket.sendmsg(b, strings, nil, nil, nil)
+      else
+        sent = llsocket.sendmsg(b, strings, llsocket.sockname(a), {},
+                                opt.MSG_DONTWAIT)
+      end
+      T.eq(sent, count, "sendmsg " .. what)
+      local m
+      if form[1] == "omitted" then
+        m = llsocket.recvmsg(a, sizes)
+      elseif form[1] == "nil" then
+        m = llsocket.recvmsg(a, sizes, nil, nil)
+      else
+        m = llsocket.recvmsg(a, sizes, 64, opt.MSG_DONTWAIT)
+      end
+      T.truthy(m, "recvmsg " .. what)
+      T.eq(#m.data, count, "buffers " .. what)
+      T.eq(table.concat(m.data), want, "data " .. what)
+      T.truthy(m.addr == baddr, "sender " .. what)
+    end
+  end
+  local too_many, sizes = {}, {}
+  for i = 1, 1025 do too_many[i], sizes[i] = "x", 1 end
+  T.argerror(2, "sendmsg 1025 strings", llsocket.sendmsg, b, too_many)
+  T.argerror(2, "sendmsg 1025 strings, nils", llsocket.sendmsg, b, too_many,
+             nil, nil)
+  T.argerror(2, "recvmsg 1025 sizes", llsocket.recvmsg, a, sizes)
+  T.argerror(2, "recvmsg 1025 sizes, nils", llsocket.recvmsg, a, sizes, nil)
+end)
+
 T.done()
