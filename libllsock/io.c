@@ -1,7 +1,7 @@
 #include "llsock-int.h"
 
 #include <limits.h>
-#include <poll.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -45,6 +45,32 @@ ssize_t llsock_recvfrom(int fd, void *buf, size_t len, int flags,
   return n;
 }
 
+/*
+ * MSG_TRUNC discards the bytes on TCP (and MPTCP); elsewhere it reports a
+ * datagram's length or is ignored.  When in doubt, say discarded: showing
+ * no bytes beats showing bytes the kernel never wrote.
+ */
+static int trunc_discards(int fd) {
+  int type = llsock_type(fd), protocol = IPPROTO_TCP;
+
+#ifdef SO_PROTOCOL
+  protocol = llsock_opt_getint(fd, SOL_SOCKET, SO_PROTOCOL);
+#endif
+  if (type < 0 || protocol < 0)
+    return 1;
+#ifdef IPPROTO_MPTCP
+  if (protocol == IPPROTO_MPTCP)
+    protocol = IPPROTO_TCP;
+#endif
+  return type == SOCK_STREAM && protocol == IPPROTO_TCP;
+}
+
+size_t llsock_recv_stored(int fd, size_t len, ssize_t n, int flags) {
+  if (n <= 0 || ((flags & MSG_TRUNC) && trunc_discards(fd)))
+    return 0;
+  return (size_t)n < len ? (size_t)n : len;
+}
+
 ssize_t llsock_send(int fd, const void *buf, size_t len, int flags) {
   ssize_t n;
 
@@ -65,33 +91,15 @@ ssize_t llsock_sendto(int fd, const void *buf, size_t len, int flags,
   return n == -1 ? -errno : n;
 }
 
-/* Send all n bytes of buf, waiting for room if the socket is non-blocking:
- * bytes already taken from a file that cannot seek back must not be lost. */
-static ssize_t send_all(int fd, const char *buf, size_t n) {
-  struct pollfd pfd = {.fd = fd, .events = POLLOUT};
-  size_t done = 0;
-  ssize_t rc;
-
-  while (done < n) {
-    rc = llsock_send(fd, buf + done, n - done, 0);
-    if (rc == -EAGAIN || rc == -EWOULDBLOCK) {
-      if (poll(&pfd, 1, -1) == -1)
-        return done > 0 ? (ssize_t)done : -errno;
-      continue;
-    }
-    if (rc < 0)
-      return done > 0 ? (ssize_t)done : rc;
-    done += (size_t)rc;
-  }
-  return (ssize_t)done;
-}
-
-/* sendfile(2) for files it cannot take: copy through a buffer. */
+/*
+ * sendfile(2) for a file it cannot take that can seek: copy through a
+ * buffer, and seek back over whatever the socket did not take, so that no
+ * byte is consumed from the file without being sent.
+ */
 static ssize_t sendfile_copy(int fd, int file_fd, off_t *offset, size_t len) {
   char buf[16384];
   size_t total = 0;
   ssize_t got, sent;
-  int seekable = offset != NULL || lseek(file_fd, 0, SEEK_CUR) != -1;
 
   while (total < len) {
     size_t want = len - total < sizeof(buf) ? len - total : sizeof(buf);
@@ -103,10 +111,9 @@ static ssize_t sendfile_copy(int fd, int file_fd, off_t *offset, size_t len) {
       return total > 0 ? (ssize_t)total : -errno;
     if (got == 0)
       break;
-    sent = seekable ? llsock_send(fd, buf, (size_t)got, 0)
-                    : send_all(fd, buf, (size_t)got);
+    sent = llsock_send(fd, buf, (size_t)got, 0);
     if (sent < 0) {
-      if (offset == NULL && seekable)
+      if (offset == NULL)
         lseek(file_fd, -(off_t)got, SEEK_CUR);
       return total > 0 ? (ssize_t)total : sent;
     }
@@ -121,14 +128,58 @@ static ssize_t sendfile_copy(int fd, int file_fd, off_t *offset, size_t len) {
   return (ssize_t)total;
 }
 
-#ifdef __linux__
 /*
- * sendfile(2) has no MSG_NOSIGNAL: block SIGPIPE in this thread for the
- * call and swallow the one it raised, leaving the process's disposition
- * alone (a SIGPIPE already pending stays pending).
+ * From a stream socket: peek, send, then take from the source exactly what
+ * was sent.  As for a pipe, a non-blocking socket makes an empty source
+ * end the call instead of waiting for it.
  */
-static ssize_t sendfile_nosigpipe(int fd, int file_fd, off_t *offset,
-                                  size_t len) {
+static ssize_t sendfile_peek(int fd, int src_fd, size_t len) {
+  char buf[16384];
+  size_t total = 0;
+  int wait = llsock_opt_get_nonblock(fd) == 0 ? 0 : MSG_DONTWAIT;
+  ssize_t got, sent;
+
+  while (total < len) {
+    size_t want = len - total < sizeof(buf) ? len - total : sizeof(buf);
+    got = llsock_recv(src_fd, buf, want, MSG_PEEK | wait);
+    if (got <= 0)
+      return total > 0 || got == 0 ? (ssize_t)total : got;
+    sent = llsock_send(fd, buf, (size_t)got, 0);
+    if (sent < 0)
+      return total > 0 ? (ssize_t)total : sent;
+    /* what was peeked is still queued, so this takes just it at once
+     * (another reader of the source would race any scheme) */
+    if (sent > 0)
+      llsock_recv(src_fd, buf, (size_t)sent, MSG_DONTWAIT);
+    total += (size_t)sent;
+    if (sent < got)
+      break;
+  }
+  return (ssize_t)total;
+}
+
+#ifdef __linux__
+typedef ssize_t (*transfer_fn)(int fd, int file_fd, off_t *offset,
+                               size_t len);
+
+static ssize_t sendfile_call(int fd, int file_fd, off_t *offset, size_t len) {
+  return sendfile(fd, file_fd, offset, len);
+}
+
+/* Bytes the socket does not take stay in the pipe: nothing is lost. */
+static ssize_t splice_call(int fd, int file_fd, off_t *offset, size_t len) {
+  (void)offset;
+  return splice(file_fd, NULL, fd, NULL, len, SPLICE_F_MOVE);
+}
+
+/*
+ * sendfile(2) and splice(2) have no MSG_NOSIGNAL: block SIGPIPE in this
+ * thread for the call and swallow the one it raised, leaving the
+ * process's disposition alone (a SIGPIPE already pending stays pending).
+ * Returns the call's result, or -errno.
+ */
+static ssize_t without_sigpipe(transfer_fn call, int fd, int file_fd,
+                               off_t *offset, size_t len) {
   static const struct timespec no_wait = {0, 0};
   sigset_t sigpipe_set, old_mask, pending;
   int already_pending, saved_errno;
@@ -138,14 +189,33 @@ static ssize_t sendfile_nosigpipe(int fd, int file_fd, off_t *offset,
   sigaddset(&sigpipe_set, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &sigpipe_set, &old_mask);
   already_pending = sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE);
-  n = sendfile(fd, file_fd, offset, len);
+  n = call(fd, file_fd, offset, len);
   saved_errno = errno;
   if (n == -1 && saved_errno == EPIPE && !already_pending)
     while (sigtimedwait(&sigpipe_set, NULL, &no_wait) == -1 && errno == EINTR)
       ;
   pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
-  errno = saved_errno;
-  return n;
+  return n == -1 ? -saved_errno : n;
+}
+
+/*
+ * From a pipe, splice(2) moves bytes straight into the socket.  It
+ * returns once the pipe runs dry after moving some; go on until len or
+ * end of file, as the copy loop would.
+ */
+static ssize_t sendfile_splice(int fd, int pipe_fd, size_t len) {
+  size_t total = 0;
+  ssize_t n;
+
+  while (total < len) {
+    n = without_sigpipe(splice_call, fd, pipe_fd, NULL, len - total);
+    if (n < 0)
+      return total > 0 ? (ssize_t)total : n;
+    if (n == 0)
+      break;
+    total += (size_t)n;
+  }
+  return (ssize_t)total;
 }
 #endif
 
@@ -154,13 +224,19 @@ ssize_t llsock_sendfile(int fd, int file_fd, off_t *offset, size_t len) {
     return -EINVAL;
 #ifdef __linux__
   {
-    ssize_t n;
-    n = sendfile_nosigpipe(fd, file_fd, offset, len);
-    if (n >= 0)
+    ssize_t n = without_sigpipe(sendfile_call, fd, file_fd, offset, len);
+    if (n >= 0 || (n != -EINVAL && n != -ENOSYS && n != -EOPNOTSUPP))
       return n;
-    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-      return -errno;
   }
 #endif
-  return sendfile_copy(fd, file_fd, offset, len);
+  if (offset != NULL || lseek(file_fd, 0, SEEK_CUR) != -1)
+    return sendfile_copy(fd, file_fd, offset, len);
+  if (llsock_type(file_fd) == SOCK_STREAM)
+    return sendfile_peek(fd, file_fd, len);
+#ifdef __linux__
+  /* anything else that is no pipe gives -EINVAL, as the header says */
+  return sendfile_splice(fd, file_fd, len);
+#else
+  return -EINVAL;
+#endif
 }

@@ -274,6 +274,16 @@ ssize_t llsock_send(int fd, const void *buf, size_t len, int flags);
 ssize_t llsock_sendto(int fd, const void *buf, size_t len, int flags,
                       const llsock_addr *to);
 
+/*
+ * How many bytes of a len-byte receive buffer hold data after a receive on
+ * fd with flags returned n.  That is n, except with MSG_TRUNC: there n is
+ * a datagram's real length, of which only len bytes were stored, or, on a
+ * TCP socket, the count of bytes discarded, none of them stored.  0 for
+ * n <= 0, and for a fd whose kind cannot be read (nothing is trusted).
+ * Applies to every receive call here, per message for the batch ones.
+ */
+size_t llsock_recv_stored(int fd, size_t len, ssize_t n, int flags);
+
 /* ---- messages, fd passing and files ----------------------------------- */
 
 /* The most fds one message carries (Linux's SCM_MAX_FD). */
@@ -286,7 +296,20 @@ ssize_t llsock_sendto(int fd, const void *buf, size_t len, int flags,
  * -1, so a short control buffer can never leak descriptors.
  */
 ssize_t llsock_sendmsg(int fd, const struct msghdr *msg, int flags);
+/* msg->msg_control must be aligned for struct cmsghdr, else -EINVAL. */
 ssize_t llsock_recvmsg(int fd, struct msghdr *msg, int flags);
+
+/*
+ * One block for a receive's ancillary data and its data bytes.
+ * llsock_msg_space() is the size of a block with controllen bytes of
+ * control room and datalen bytes of data (0 if that overflows).
+ * llsock_msg_layout() points msg's control at the start of block, which
+ * must be aligned as malloc(3)'s memory is (no control for controllen 0),
+ * and returns where the data bytes start: the control room comes first so
+ * that its struct cmsghdr is aligned whatever the data sizes.
+ */
+size_t llsock_msg_space(size_t datalen, size_t controllen);
+void *llsock_msg_layout(struct msghdr *msg, void *block, size_t controllen);
 
 /*
  * Send len bytes with nfds descriptors (SCM_RIGHTS), 0 <= nfds <=
@@ -310,10 +333,14 @@ int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 /*
  * Send len bytes of the file open at file_fd, starting at *offset (then
  * advanced by the count sent) or, with offset NULL, at the file's own
- * position.  Uses sendfile(2), or a read/send loop where it cannot serve.
- * Returns the bytes sent: fewer than len at end of file or when a
- * non-blocking socket fills up (a later call sends the rest); an error
- * only when nothing was sent.
+ * position.  Uses sendfile(2); where it cannot serve, a copy loop for a
+ * file that can seek (moving back over what was not sent), splice(2) for
+ * a pipe (what is not sent stays in it) and peek-send-take for a stream
+ * socket.  No byte is taken from the file that was not sent; any other
+ * source (a datagram socket, a terminal) is -EINVAL.  A non-blocking socket never waits.  Returns the bytes sent:
+ * fewer than len at end of file, when a non-blocking socket fills up or
+ * when a signal interrupts after some were sent (a later call sends the
+ * rest); an error (-EAGAIN, -EINTR, ...) only when nothing was sent.
  */
 ssize_t llsock_sendfile(int fd, int file_fd, off_t *offset, size_t len);
 

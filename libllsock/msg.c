@@ -1,5 +1,6 @@
 #include "llsock-int.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
@@ -10,10 +11,18 @@
 #define NEED_CLOEXEC_AFTER 1
 #endif
 
-/* Room for the largest SCM_RIGHTS message, aligned for struct cmsghdr. */
+/*
+ * Control room that fds cannot use: what a socket may deliver besides
+ * them (credentials, up to two kinds of timestamps, a security label).
+ * Without it those take the fds' room first, and the fds are cut.
+ */
+#define OTHER_CONTROL 1024
+
+/* Room for the largest SCM_RIGHTS message and the rest, aligned for
+ * struct cmsghdr. */
 typedef union fd_control {
   struct cmsghdr align;
-  char buf[CMSG_SPACE(sizeof(int) * LLSOCK_MAX_FDS)];
+  char buf[CMSG_SPACE(sizeof(int) * LLSOCK_MAX_FDS) + OTHER_CONTROL];
 } fd_control;
 
 ssize_t llsock_sendmsg(int fd, const struct msghdr *msg, int flags) {
@@ -66,10 +75,30 @@ static void cloexec_received_fds(struct msghdr *msg) {
 }
 #endif
 
+/* The decoders here and the caller's CMSG_* walk need an aligned block. */
+static int misaligned_control(const struct msghdr *msg) {
+  return msg->msg_control != NULL &&
+         (uintptr_t)msg->msg_control % _Alignof(struct cmsghdr) != 0;
+}
+
+size_t llsock_msg_space(size_t datalen, size_t controllen) {
+  size_t room = CMSG_ALIGN(controllen);
+
+  if (room < controllen || datalen > SIZE_MAX - room)
+    return 0;
+  return room + datalen;
+}
+
+void *llsock_msg_layout(struct msghdr *msg, void *block, size_t controllen) {
+  msg->msg_control = controllen > 0 ? block : NULL;
+  msg->msg_controllen = controllen;
+  return (char *)block + CMSG_ALIGN(controllen);
+}
+
 ssize_t llsock_recvmsg(int fd, struct msghdr *msg, int flags) {
   ssize_t n;
 
-  if (msg == NULL)
+  if (msg == NULL || misaligned_control(msg))
     return -EINVAL;
   n = recvmsg(fd, msg, flags | MSG_CMSG_CLOEXEC);
   if (n == -1)
@@ -121,11 +150,9 @@ ssize_t llsock_recvfds(int fd, void *buf, size_t len, int *fds, size_t *nfds,
   if ((buf == NULL && len > 0) || nfds == NULL || (fds == NULL && *nfds > 0))
     return -EINVAL;
   room = *nfds < LLSOCK_MAX_FDS ? *nfds : LLSOCK_MAX_FDS;
-  if (room > 0) {
-    msg.msg_control = control.buf;
-    /* CMSG_LEN, not CMSG_SPACE: the padding could take one fd too many */
-    msg.msg_controllen = CMSG_LEN(sizeof(int) * room);
-  }
+  /* More fds than room can fit now: the loop below drops them all. */
+  msg.msg_control = control.buf;
+  msg.msg_controllen = CMSG_SPACE(sizeof(int) * room) + OTHER_CONTROL;
   n = llsock_recvmsg(fd, &msg, flags);
   if (n < 0)
     return n;
@@ -186,6 +213,9 @@ int llsock_recvmmsg(int fd, llsock_mmsg *msgs, unsigned int n, int flags) {
 
   if (bad_batch(msgs, n))
     return -EINVAL;
+  for (unsigned int i = 0; i < n; i++)
+    if (misaligned_control(&msgs[i].hdr))
+      return -EINVAL;
 #if HAVE_RECVMMSG
   done = recvmmsg(fd, (struct mmsghdr *)msgs, n, flags | MSG_CMSG_CLOEXEC,
                   NULL);

@@ -221,7 +221,7 @@ static int addr_inet(lua_State *L) {
   const char *host, *port;
 
   luaL_argexpected(L, lua_type(L, 1) == LUA_TSTRING, 1, "string");
-  host = lua_tostring(L, 1);
+  host = llsocket__checkcstring(L, 1, "host");
   port = llsocket__optport(L, 2, portbuf);
 
   return addr_result(L, llsock_addr_inet(llsocket__newaddr(L), host, port));
@@ -498,5 +498,12 @@ void llsocket__open_addr(lua_State *L) {
   luaL_newlib(L, methods);
   lua_setfield(L, -2, "__index");
   lua_pop(L, 1);
-  luaL_newlib(L, constructors);
+  /*
+   * The methods are functions of llsocket.addr too, as string.len is
+   * s:len(): a method misused through a reference (pcall(a.port, x))
+   * is then named in the error, 'llsocket.addr.port', not '?'.
+   */
+  luaL_newlibtable(L, constructors);
+  luaL_setfuncs(L, constructors, 0);
+  luaL_setfuncs(L, methods, 0);
 }

@@ -1,5 +1,7 @@
 #include "llsocket-int.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -16,6 +18,7 @@ static int receive(lua_State *L, int with_sender) {
   luaL_Buffer b;
   llsock_addr from;
   char *buf = stackbuf;
+  size_t stored;
   ssize_t n;
 
   if (len > sizeof(stackbuf))
@@ -27,13 +30,11 @@ static int receive(lua_State *L, int with_sender) {
       lua_pushnil(L);
     return llsocket__pushioerror(L, (int)n) + with_sender;
   }
-  /* MSG_TRUNC makes a datagram socket report the full datagram length */
-  if ((size_t)n > len)
-    n = (ssize_t)len;
+  stored = llsock_recv_stored(fd, len, n, flags);
   if (buf == stackbuf)
-    lua_pushlstring(L, buf, (size_t)n);
+    lua_pushlstring(L, buf, stored);
   else
-    luaL_pushresultsize(&b, (size_t)n);
+    luaL_pushresultsize(&b, stored);
   if (!with_sender)
     return 1;
   llsocket__pushaddr_mt(L, &from, lua_upvalueindex(1));
@@ -70,6 +71,45 @@ static int io_sendto(lua_State *L) {
 }
 
 /*
+ * Whether stdio holds bytes it read ahead from f's descriptor, which a
+ * send from the descriptor would skip.  Only glibc lets us look; elsewhere
+ * assume it does.
+ */
+static int has_readahead(FILE *f) {
+#ifdef __GLIBC__
+  return f->_IO_read_ptr < f->_IO_read_end;
+#else
+  (void)f;
+  return 1;
+#endif
+}
+
+/*
+ * The descriptor behind a Lua file handle, its writes flushed.  Without
+ * an offset the send starts at the stdio position: *at gets it, or stays
+ * NULL for a pipe, which is refused while stdio holds read-ahead from it.
+ * Returns -1 (with nil, err, again pushed) when the flush failed.
+ */
+static int stream_fd(lua_State *L, luaL_Stream *stream, int with_offset,
+                     off_t *pos, off_t **at) {
+  luaL_argcheck(L, stream->closef != NULL, 2, "file is closed");
+  /* also puts a seekable file's descriptor at the stdio position */
+  if (fflush(stream->f) != 0) {
+    llsocket__pushioerror(L, -errno);
+    return -1;
+  }
+  if (!with_offset) {
+    if ((*pos = ftello(stream->f)) != -1)
+      *at = pos;
+    else
+      luaL_argcheck(L, !has_readahead(stream->f), 2,
+                    "file has input buffered by the io library, which "
+                    "sendfile would skip");
+  }
+  return fileno(stream->f);
+}
+
+/*
  * sendfile(fd, file, len [, offset]) -> bytes | nil, err, again
  * file is an fd or an io library file.  Without offset a file handle is
  * read from its stdio position, which then moves past what was sent.
@@ -77,32 +117,26 @@ static int io_sendto(lua_State *L) {
 static int io_sendfile(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   luaL_Stream *stream = luaL_testudata(L, 2, LUA_FILEHANDLE);
-  int file_fd;
-  lua_Integer len;
-  off_t offset, *at = NULL;
+  int with_offset = !lua_isnoneornil(L, 4);
+  int file_fd = -1;
+  size_t len = (size_t)llsocket__checkinteger(L, 3, 0, SSIZE_MAX, "length");
+  off_t offset = 0, *at = NULL;
   ssize_t n;
 
+  if (with_offset) {
+    offset = (off_t)llsocket__checkinteger(L, 4, 0, LUA_MAXINTEGER, "offset");
+    at = &offset;
+  }
   if (stream != NULL) {
-    luaL_argcheck(L, stream->closef != NULL, 2, "file is closed");
-    file_fd = fileno(stream->f);
+    if ((file_fd = stream_fd(L, stream, with_offset, &offset, &at)) < 0)
+      return 3;
   } else {
     file_fd = llsocket__checkint(L, 2, 0, INT_MAX, "file descriptor");
   }
-  len = luaL_checkinteger(L, 3);
-  luaL_argcheck(L, len >= 0 && (uintmax_t)len <= SIZE_MAX / 2, 3,
-                "length out of range");
-  if (!lua_isnoneornil(L, 4)) {
-    lua_Integer v = luaL_checkinteger(L, 4);
-    luaL_argcheck(L, v >= 0, 4, "offset out of range");
-    offset = (off_t)v;
-    at = &offset;
-  } else if (stream != NULL && (offset = ftello(stream->f)) != -1) {
-    at = &offset;
-  }
-  n = llsock_sendfile(fd, file_fd, at, (size_t)len);
+  n = llsock_sendfile(fd, file_fd, at, len);
   if (n < 0)
     return llsocket__pushioerror(L, (int)n);
-  if (stream != NULL && lua_isnoneornil(L, 4) && at != NULL)
+  if (stream != NULL && !with_offset && at != NULL)
     fseeko(stream->f, offset, SEEK_SET);
   lua_pushinteger(L, n);
   return 1;

@@ -18,11 +18,14 @@
 
 /* Argument checks: each raises a Lua error on misuse. */
 int llsocket__checkfd(lua_State *L, int arg);
-/* As llsocket__checkint, for ranges beyond int (32-bit unsigned values). */
-lua_Integer llsocket__checkinteger(lua_State *L, int arg, lua_Integer min,
-                                  lua_Integer max, const char *what);
 int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
                        lua_Integer max, const char *what);
+/* The same for a range wider than int. */
+lua_Integer llsocket__checkinteger(lua_State *L, int arg, lua_Integer min,
+                                   lua_Integer max, const char *what);
+/* A string for C, which cannot carry a NUL byte: one inside is a Lua error
+ * naming what the argument is ("host contains a NUL byte"). */
+const char *llsocket__checkcstring(lua_State *L, int arg, const char *what);
 /* A port given as an integer 0..65535, a string (numeric or a service
  * name) or nil/none (NULL); integers are written into buf. */
 #define LLSOCKET_PORTBUFSIZ 8
@@ -38,7 +41,8 @@ const char *llsocket__opthost(lua_State *L, int arg);
 const char *llsocket__checkpath(lua_State *L, int arg, size_t *len);
 /* A boolean, or nil/none for false. */
 int llsocket__optboolean(lua_State *L, int arg);
-/* The integer arguments from first to the top, OR-ed together. */
+/* The integer arguments from first to the top, OR-ed together; a nil
+ * among them is an absent flag. */
 int llsocket__optflags(lua_State *L, int first);
 
 /* A timeout in seconds: -1 (for ever) for nil/none or a negative number;

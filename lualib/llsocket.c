@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <string.h>
 
 /* Kept apart so the checks on every call stay short. */
 static int bad_int(lua_State *L, int arg, const char *what) {
@@ -15,18 +16,8 @@ static int bad_int(lua_State *L, int arg, const char *what) {
  * Unlike luaL_checkinteger, a numeric string is refused: close("1") is a
  * bug, and would otherwise close stdout.
  */
-int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
-                       lua_Integer max, const char *what) {
-  int isint;
-  lua_Integer value = lua_tointegerx(L, arg, &isint);
-
-  if (isint && value >= min && value <= max && lua_type(L, arg) == LUA_TNUMBER)
-    return (int)value;
-  return bad_int(L, arg, what);
-}
-
 lua_Integer llsocket__checkinteger(lua_State *L, int arg, lua_Integer min,
-                                  lua_Integer max, const char *what) {
+                                   lua_Integer max, const char *what) {
   int isint;
   lua_Integer value = lua_tointegerx(L, arg, &isint);
 
@@ -35,8 +26,22 @@ lua_Integer llsocket__checkinteger(lua_State *L, int arg, lua_Integer min,
   return bad_int(L, arg, what);
 }
 
+int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
+                       lua_Integer max, const char *what) {
+  return (int)llsocket__checkinteger(L, arg, min, max, what);
+}
+
 int llsocket__checkfd(lua_State *L, int arg) {
   return llsocket__checkint(L, arg, 0, INT_MAX, "fd");
+}
+
+const char *llsocket__checkcstring(lua_State *L, int arg, const char *what) {
+  size_t len;
+  const char *s = luaL_checklstring(L, arg, &len);
+
+  if (strlen(s) != len)
+    luaL_argerror(L, arg, lua_pushfstring(L, "%s contains a NUL byte", what));
+  return s;
 }
 
 const char *llsocket__optport(lua_State *L, int arg,
@@ -50,7 +55,7 @@ const char *llsocket__optport(lua_State *L, int arg,
              llsocket__checkint(L, arg, 0, 65535, "port"));
     return buf;
   default:
-    return luaL_checkstring(L, arg);
+    return llsocket__checkcstring(L, arg, "port");
   }
 }
 
@@ -64,7 +69,7 @@ const char *llsocket__opthost(lua_State *L, int arg) {
   if (lua_isnoneornil(L, arg))
     return NULL;
   luaL_argexpected(L, lua_type(L, arg) == LUA_TSTRING, arg, "string or nil");
-  return lua_tostring(L, arg);
+  return llsocket__checkcstring(L, arg, "host");
 }
 
 const char *llsocket__checkpath(lua_State *L, int arg, size_t *len) {
@@ -83,7 +88,8 @@ int llsocket__optflags(lua_State *L, int first) {
   int top = lua_gettop(L), flags = 0, arg;
 
   for (arg = first; arg <= top; arg++)
-    flags |= llsocket__checkint(L, arg, INT_MIN, INT_MAX, "flag");
+    if (!lua_isnil(L, arg))
+      flags |= llsocket__checkint(L, arg, INT_MIN, INT_MAX, "flag");
   return flags;
 }
 

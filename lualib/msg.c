@@ -75,13 +75,11 @@ static int msg_recvfds(lua_State *L) {
   n = llsock_recvfds(fd, buf, len, fds, &nfds, &msgflags, flags);
   if (n < 0)
     return llsocket__pushioerror(L, (int)n);
-  if ((size_t)n > len) /* MSG_TRUNC: the datagram's length, not ours */
-    n = (ssize_t)len;
   for (i = 0; i < nfds; i++) {
     lua_pushinteger(L, fds[i]);
     lua_rawseti(L, -3, (lua_Integer)i + 1);
   }
-  luaL_pushresultsize(&b, (size_t)n);
+  luaL_pushresultsize(&b, llsock_recv_stored(fd, len, n, flags));
   lua_pushvalue(L, -2);
   lua_pushboolean(L, (msgflags & MSG_CTRUNC) != 0);
   return 3;
@@ -137,6 +135,16 @@ static unsigned int check_segment(lua_State *L, int idx, int arg) {
   return (unsigned int)size;
 }
 
+
+/* Whether the value at idx, of Lua type type, is an integer that fits an
+ * int (a string is not, whatever it holds). */
+static int is_int(lua_State *L, int type, int idx) {
+  int isint;
+  lua_Integer v = lua_tointegerx(L, idx, &isint);
+
+  return type == LUA_TNUMBER && isint && v >= INT_MIN && v <= INT_MAX;
+}
+
 /* Ancillary data from a list of {level, type, data} entries, and a GSO
  * segment size from the field `segment`. */
 static void check_control(lua_State *L, int arg, struct msghdr *msg) {
@@ -155,8 +163,8 @@ static void check_control(lua_State *L, int arg, struct msghdr *msg) {
   for (i = 1; i <= n; i++) {
     size_t len;
     if (lua_rawgeti(L, arg, i) != LUA_TTABLE ||
-        lua_rawgeti(L, -1, 1) != LUA_TNUMBER ||
-        lua_rawgeti(L, -2, 2) != LUA_TNUMBER ||
+        !is_int(L, lua_rawgeti(L, -1, 1), -1) ||
+        !is_int(L, lua_rawgeti(L, -2, 2), -1) ||
         lua_rawgeti(L, -3, 3) != LUA_TSTRING)
       luaL_argerror(L, arg,
                     lua_pushfstring(L, "entry %d is not {level, type, data}",
@@ -206,21 +214,23 @@ static void check_control(lua_State *L, int arg, struct msghdr *msg) {
  *   -> bytes | nil, err, again */
 static int msg_sendmsg(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
-  int flags = llsocket__optflags(L, 5); /* before anything is pushed */
+  int flags = llsocket__optflags(L, 5);
   struct iovec stackiov[STACK_IOVECS];
   struct msghdr msg;
   llsock_addr *to;
   size_t iovcnt;
 
   memset(&msg, 0, sizeof(msg));
-  msg.msg_iov = check_iovecs(L, 2, stackiov, &iovcnt);
-  msg.msg_iovlen = iovcnt;
   if (!lua_isnoneornil(L, 3)) {
     to = llsocket__checkaddr(L, 3);
     msg.msg_name = &to->u.sa;
     msg.msg_namelen = to->len;
   }
+  /* Both push scratch blocks: after them no argument may be read, or an
+   * omitted one would find a block in its place. */
   check_control(L, 4, &msg);
+  msg.msg_iov = check_iovecs(L, 2, stackiov, &iovcnt);
+  msg.msg_iovlen = iovcnt;
   return llsocket__pushcount(L, llsock_sendmsg(fd, &msg, flags));
 }
 
@@ -347,8 +357,12 @@ static int msg_recvmsg(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   struct iovec stackiov[STACK_IOVECS], *iov = stackiov;
   lua_Integer i, count = 1;
-  size_t total = 0, controllen;
-  int flags = llsocket__optflags(L, 4); /* before anything is pushed */
+  size_t total = 0;
+  size_t controllen = lua_isnoneornil(L, 3)
+                          ? 256
+                          : (size_t)llsocket__checkint(L, 3, 0, MAX_CONTROL,
+                                                       "control length");
+  int flags = llsocket__optflags(L, 4);
   int many = lua_type(L, 2) == LUA_TTABLE;
   llsock_addr from;
   struct msghdr msg;
@@ -359,6 +373,7 @@ static int msg_recvmsg(lua_State *L) {
     count = (lua_Integer)lua_rawlen(L, 2);
     luaL_argcheck(L, count >= 1 && count <= IOV_MAX, 2,
                   "expected 1 to IOV_MAX sizes");
+    /* every argument is read: pushing is safe from here on */
     if (count > STACK_IOVECS)
       iov = lua_newuserdatauv(L, sizeof(*iov) * (size_t)count, 0);
     for (i = 1; i <= count; i++) {
@@ -376,34 +391,29 @@ static int msg_recvmsg(lua_State *L) {
   } else {
     iov[0].iov_len = total = llsocket__optlen(L, 2);
   }
-  controllen = lua_isnoneornil(L, 3)
-                   ? 256
-                   : (size_t)llsocket__checkint(L, 3, 0, MAX_CONTROL,
-                                                "control length");
 
-  block = lua_newuserdatauv(L, total + controllen, 0);
+  memset(&msg, 0, sizeof(msg));
+  block = lua_newuserdatauv(L, llsock_msg_space(total, controllen), 0);
+  block = llsock_msg_layout(&msg, block, controllen);
   for (i = 0; i < count; i++) {
     iov[i].iov_base = block;
     block += iov[i].iov_len;
   }
-  memset(&msg, 0, sizeof(msg));
   memset(&from, 0, sizeof(from));
   msg.msg_iov = iov;
   msg.msg_iovlen = (size_t)count;
   msg.msg_name = &from.u.sa;
   msg.msg_namelen = sizeof(from.u.storage);
-  msg.msg_control = controllen > 0 ? block : NULL;
-  msg.msg_controllen = controllen;
   n = llsock_recvmsg(fd, &msg, flags);
   if (n < 0)
     return llsocket__pushioerror(L, (int)n);
   from.len = msg.msg_namelen;
-  if ((size_t)n > total) /* MSG_TRUNC: the datagram's length, not ours */
-    n = (ssize_t)total;
 
-  lua_createtable(L, 0, 4);
+  lua_createtable(L, 0, 5);
+  lua_pushinteger(L, n);
+  lua_setfield(L, -2, "length");
   if (many) {
-    size_t left = (size_t)n;
+    size_t left = llsock_recv_stored(fd, total, n, flags);
     lua_createtable(L, (int)count, 0);
     for (i = 0; i < count; i++) {
       size_t got = left < iov[i].iov_len ? left : iov[i].iov_len;
@@ -412,7 +422,8 @@ static int msg_recvmsg(lua_State *L) {
       left -= got;
     }
   } else {
-    lua_pushlstring(L, iov[0].iov_base, (size_t)n);
+    lua_pushlstring(L, iov[0].iov_base,
+                    llsock_recv_stored(fd, total, n, flags));
   }
   lua_setfield(L, -2, "data");
   llsocket__pushaddr(L, &from);
@@ -554,8 +565,8 @@ static int msg_recvmmsg(lua_State *L) {
   lua_createtable(L, got, 0);
   lua_createtable(L, got, 0);
   for (i = 0; i < got; i++) {
-    size_t bytes = msgs[i].len < len ? msgs[i].len : len;
-    lua_pushlstring(L, iov[i].iov_base, bytes);
+    lua_pushlstring(L, iov[i].iov_base,
+                    llsock_recv_stored(fd, len, msgs[i].len, flags));
     lua_rawseti(L, -3, i + 1);
     from[i].len = msgs[i].hdr.msg_namelen;
     if (from[i].len == 0) {

@@ -22,13 +22,7 @@ double llsocket__opttimeout(lua_State *L, int arg) {
 
 /* Event bits: 0..0xFFFFFFFF, as the C API's unsigned int. */
 static unsigned int check_events(lua_State *L, int arg) {
-  int isint;
-  lua_Integer events = lua_tointegerx(L, arg, &isint);
-
-  if (isint && events >= 0 && events <= 0xFFFFFFFF &&
-      lua_type(L, arg) == LUA_TNUMBER)
-    return (unsigned int)events;
-  return (unsigned int)llsocket__checkint(L, arg, 0, INT_MAX, "events");
+  return (unsigned int)llsocket__checkinteger(L, arg, 0, 0xFFFFFFFF, "events");
 }
 
 /* clock() -> seconds on a monotonic clock */

@@ -562,6 +562,44 @@ START_TEST(udp_truncates_datagram) {
 }
 END_TEST
 
+/* MSG_TRUNC on TCP discards the bytes and stores none, on UDP it reports
+ * the datagram's length and stores what fits, on a unix stream the kernel
+ * ignores it: llsock_recv_stored() tells which bytes of the buffer hold
+ * data in each case, and trusts nothing on a bad fd. */
+START_TEST(recv_stored_under_msg_trunc) {
+  int c, s, a, b, pair[2];
+  char buf[16];
+
+  tu_tcp_pair(&c, &s);
+  ck_assert_int_eq(llsock_send(c, "12345", 5, 0), 5);
+  tu_wait(s, POLLIN);
+  memset(buf, 'S', sizeof(buf));
+  ck_assert_int_eq(llsock_recv(s, buf, sizeof(buf), MSG_TRUNC), 5);
+  ck_assert_mem_eq(buf, "SSSSS", 5);
+  ck_assert_uint_eq(llsock_recv_stored(s, sizeof(buf), 5, MSG_TRUNC), 0);
+  ck_assert_uint_eq(llsock_recv_stored(s, sizeof(buf), 5, 0), 5);
+  ck_assert_int_eq(llsock_recv(s, buf, sizeof(buf), MSG_DONTWAIT), -EAGAIN);
+  tu_close2(c, s);
+
+  tu_udp_pair(&a, &b);
+  ck_assert_int_eq(llsock_send(a, "0123456789abcdefghij", 20, 0), 20);
+  ck_assert_int_eq(llsock_recv(b, buf, 8, MSG_TRUNC), 20);
+  ck_assert_mem_eq(buf, "01234567", 8);
+  ck_assert_uint_eq(llsock_recv_stored(b, 8, 20, MSG_TRUNC), 8);
+  ck_assert_uint_eq(llsock_recv_stored(b, 8, 3, MSG_TRUNC), 3);
+  ck_assert_uint_eq(llsock_recv_stored(b, 8, -EAGAIN, MSG_TRUNC), 0);
+  tu_close2(a, b);
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_send(pair[0], "hello", 5, 0), 5);
+  ck_assert_int_eq(llsock_recv(pair[1], buf, 3, MSG_TRUNC), 3);
+  ck_assert_mem_eq(buf, "hel", 3);
+  ck_assert_uint_eq(llsock_recv_stored(pair[1], 3, 3, MSG_TRUNC), 3);
+  tu_close2(pair[0], pair[1]);
+  ck_assert_uint_eq(llsock_recv_stored(tu_closed_fd(), 8, 5, MSG_TRUNC), 0);
+}
+END_TEST
+
 START_TEST(udp_send_without_destination) {
   /* An unconnected UDP socket with no destination is -EDESTADDRREQ, and an
    * address of another family is -EAFNOSUPPORT. */
@@ -742,6 +780,26 @@ START_TEST(sendfile_to_closed_peer_is_epipe) {
 }
 END_TEST
 
+/* The same from a pipe, through splice(2): -EPIPE, no SIGPIPE, and the
+ * bytes stay in the pipe. */
+START_TEST(sendfile_from_pipe_to_closed_peer_is_epipe) {
+  struct sigaction saved;
+  int fds[2], pipefd[2];
+  char buf[16];
+
+  tu_pipe(pipefd);
+  ck_assert_int_eq(write(pipefd[1], "0123456789", 10), 10);
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  tu_close(fds[1]);
+  sigpipe_kills(&saved);
+  ck_assert_int_eq(llsock_sendfile(fds[0], pipefd[0], NULL, 10), -EPIPE);
+  assert_no_sigpipe(&saved);
+  ck_assert_int_eq(read(pipefd[0], buf, sizeof(buf)), 10);
+  tu_close(fds[0]);
+  tu_close2(pipefd[0], pipefd[1]);
+}
+END_TEST
+
 static void on_alarm(int sig) {
   (void)sig;
 }
@@ -813,6 +871,7 @@ int main(void) {
   tc = tu_tcase(s, "datagram");
   tcase_add_test(tc, udp_sendto_recvfrom);
   tcase_add_test(tc, udp_truncates_datagram);
+  tcase_add_test(tc, recv_stored_under_msg_trunc);
   tcase_add_test(tc, udp_send_without_destination);
   tcase_add_test(tc, udp_refused_reported_on_recv);
 
@@ -829,6 +888,7 @@ int main(void) {
 
   tc = tu_tcase(s, "sendfile");
   tcase_add_test(tc, sendfile_to_closed_peer_is_epipe);
+  tcase_add_test(tc, sendfile_from_pipe_to_closed_peer_is_epipe);
   tcase_add_test(tc, blocking_calls_return_eintr);
   return tu_run(s);
 }

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -124,6 +126,52 @@ START_TEST(fds_truncated_are_closed) {
 }
 END_TEST
 
+/* Credentials and timestamps arriving with the fds take control room of
+ * their own, not the fds': 1 fd with room for 1 or 3 arrives, and a
+ * message without fds is not reported as truncated. */
+START_TEST(fds_arrive_with_other_control) {
+  static const int options[][2] = {
+      {SO_PASSCRED, 0}, {SO_TIMESTAMP, 0}, {SO_TIMESTAMPNS, 0},
+      {SO_PASSCRED, SO_TIMESTAMP}, {SO_PASSCRED, SO_TIMESTAMPNS}};
+  static const int socktypes[] = {SOCK_DGRAM, SOCK_STREAM, SOCK_SEQPACKET};
+  int pair[2], got[3], msgflags, file = text_file();
+  size_t o, t, room, n;
+  char byte;
+
+  for (t = 0; t < TU_COUNT(socktypes); t++) {
+    for (o = 0; o < TU_COUNT(options); o++) {
+      ck_assert_int_eq(llsock_socketpair(AF_UNIX, socktypes[t], 0, pair), 0);
+      ck_assert_int_eq(llsock_opt_setint(pair[1], SOL_SOCKET, options[o][0], 1),
+                       0);
+      if (options[o][1] != 0)
+        ck_assert_int_eq(
+            llsock_opt_setint(pair[1], SOL_SOCKET, options[o][1], 1), 0);
+      for (room = 1; room <= 3; room += 2) {
+        ck_assert_int_eq(llsock_sendfds(pair[0], "x", 1, &file, 1, 0), 1);
+        n = room;
+        msgflags = -1;
+        ck_assert_int_eq(
+            llsock_recvfds(pair[1], &byte, 1, got, &n, &msgflags, 0), 1);
+        ck_assert_msg(n == 1 && (msgflags & MSG_CTRUNC) == 0,
+                      "socktype %d, options %d+%d, room %zu: %zu fds, "
+                      "flags %#x", socktypes[t], options[o][0], options[o][1],
+                      room, n, (unsigned)msgflags);
+        same_file(got[0], file);
+        close(got[0]);
+      }
+      ck_assert_int_eq(llsock_send(pair[0], "y", 1, 0), 1);
+      n = 0;
+      ck_assert_int_eq(
+          llsock_recvfds(pair[1], &byte, 1, NULL, &n, &msgflags, 0), 1);
+      ck_assert_uint_eq(n, 0);
+      ck_assert_int_eq(msgflags & MSG_CTRUNC, 0);
+      tu_close2(pair[0], pair[1]);
+    }
+  }
+  close(file);
+}
+END_TEST
+
 /* recvmsg with a short control buffer closes what arrived and leaves -1. */
 START_TEST(recvmsg_ctrunc_marks_slots) {
   union {
@@ -148,6 +196,65 @@ START_TEST(recvmsg_ctrunc_marks_slots) {
   ck_assert_int_eq(slot, -1);
   tu_close2(pair[0], pair[1]);
   close(file);
+}
+END_TEST
+
+/* A control buffer off struct cmsghdr's alignment is -EINVAL before
+ * anything is received: the message stays queued. */
+START_TEST(recvmsg_misaligned_control) {
+  union {
+    struct cmsghdr align;
+    char buf[CMSG_SPACE(sizeof(int)) + 8];
+  } control;
+  int pair[2];
+  char byte;
+  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+  llsock_mmsg mmsg = {.hdr = msg};
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_sendfds(pair[0], "x", 1, pair, 1, 0), 1);
+  for (size_t skew = 1; skew < sizeof(size_t); skew++) {
+    msg.msg_control = control.buf + skew;
+    msg.msg_controllen = CMSG_SPACE(sizeof(int));
+    ck_assert_int_eq(llsock_recvmsg(pair[1], &msg, 0), -EINVAL);
+    mmsg.hdr = msg;
+    ck_assert_int_eq(llsock_recvmmsg(pair[1], &mmsg, 1, 0), -EINVAL);
+  }
+  msg.msg_control = control.buf;
+  ck_assert_int_eq(llsock_recvmsg(pair[1], &msg, 0), 1);
+  ck_assert_int_eq(msg.msg_flags & MSG_CTRUNC, 0);
+  ck_assert_ptr_nonnull(CMSG_FIRSTHDR(&msg));
+  close(*(int *)CMSG_DATA(CMSG_FIRSTHDR(&msg)));
+  tu_close2(pair[0], pair[1]);
+}
+END_TEST
+
+/* llsock_msg_layout() puts the control room first, where the block's own
+ * alignment serves struct cmsghdr, and the data after it. */
+START_TEST(msg_layout_aligns_control) {
+  for (size_t controllen = 0; controllen < 80; controllen++) {
+    union {
+      struct cmsghdr align;
+      char buf[256];
+    } block;
+    struct msghdr msg;
+    char *data;
+
+    memset(&msg, 0, sizeof(msg));
+    ck_assert_uint_ge(llsock_msg_space(13, controllen), 13 + controllen);
+    data = llsock_msg_layout(&msg, block.buf, controllen);
+    ck_assert_ptr_eq(data + 13, block.buf + llsock_msg_space(13, controllen));
+    if (controllen == 0) {
+      ck_assert_ptr_null(msg.msg_control);
+    } else {
+      ck_assert_ptr_eq(msg.msg_control, block.buf);
+      ck_assert_uint_eq(msg.msg_controllen, controllen);
+    }
+    ck_assert_uint_ge((size_t)(data - block.buf), controllen);
+  }
+  ck_assert_uint_eq(llsock_msg_space(SIZE_MAX, 1), 0);
+  ck_assert_uint_eq(llsock_msg_space(1, SIZE_MAX), 0);
 }
 END_TEST
 
@@ -285,6 +392,127 @@ START_TEST(sendfile_partial_when_full) {
   ck_assert_int_eq(offset, 0);
   tu_close2(pair[0], pair[1]);
   close(file);
+}
+END_TEST
+
+/* Fill a non-blocking socket until it takes no more. */
+static void fill_socket(int fd) {
+  static const char chunk[4096];
+  int rounds = 0;
+  ssize_t n;
+
+  while ((n = llsock_send(fd, chunk, sizeof(chunk), 0)) > 0)
+    ck_assert_int_lt(++rounds, 100000);
+  ck_assert_int_eq(n, -EAGAIN);
+}
+
+/* Read what is left in a pipe without waiting; the byte count. */
+static size_t drain_pipe(int fd, char *buf, size_t size) {
+  size_t got = 0;
+  ssize_t n;
+
+  ck_assert_int_eq(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK), 0);
+  while (got < size && (n = read(fd, buf + got, size - got)) > 0)
+    got += (size_t)n;
+  return got;
+}
+
+/* From a pipe into a full non-blocking socket, sendfile returns -EAGAIN at
+ * once (no wait) and takes nothing from the pipe; once there is room it
+ * sends the bytes, in order. */
+START_TEST(sendfile_pipe_to_full_socket_loses_nothing) {
+  int pair[2], pipefd[2];
+  char buf[64], sink[65536];
+  ssize_t n;
+
+  tu_pipe(pipefd);
+  ck_assert_int_eq(write(pipefd[1], file_text, 36), 36);
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, LLSOCK_NONBLOCK,
+                                     pair), 0);
+  fill_socket(pair[0]);
+  ck_assert_int_eq(llsock_sendfile(pair[0], pipefd[0], NULL, 36), -EAGAIN);
+  ck_assert_int_eq(llsock_sendfile(pair[0], pipefd[0], NULL, 10), -EAGAIN);
+  while (llsock_recv(pair[1], sink, sizeof(sink), 0) > 0)
+    ;
+  n = llsock_sendfile(pair[0], pipefd[0], NULL, 10);
+  ck_assert_int_eq(n, 10);
+  ck_assert_int_eq(llsock_recv(pair[1], buf, sizeof(buf), 0), 10);
+  ck_assert_mem_eq(buf, file_text, 10);
+  ck_assert_uint_eq(drain_pipe(pipefd[0], buf, sizeof(buf)), 26);
+  ck_assert_mem_eq(buf, file_text + 10, 26);
+  tu_close2(pair[0], pair[1]);
+  tu_close2(pipefd[0], pipefd[1]);
+}
+END_TEST
+
+static void on_alarm(int sig) {
+  (void)sig;
+}
+
+/* A signal interrupts a sendfile from a pipe blocked on a full socket:
+ * it returns -EINTR or a short count, and every byte it did not send is
+ * still in the pipe. */
+START_TEST(sendfile_pipe_interrupted_loses_nothing) {
+  struct sigaction sa, saved;
+  struct itimerval tick = {.it_value = {.tv_usec = 50000}};
+  int pair[2], pipefd[2];
+  char buf[4096];
+  ssize_t n;
+  size_t left;
+
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_alarm;
+  sigemptyset(&sa.sa_mask);
+  tu_pipe(pipefd);
+  memset(buf, 'p', sizeof(buf));
+  ck_assert_int_eq(write(pipefd[1], buf, sizeof(buf)), (ssize_t)sizeof(buf));
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, LLSOCK_NONBLOCK,
+                                     pair), 0);
+  fill_socket(pair[0]);
+  ck_assert_int_eq(llsock_opt_set_nonblock(pair[0], 0), 0);
+  ck_assert_int_eq(sigaction(SIGALRM, &sa, &saved), 0);
+  ck_assert_int_eq(setitimer(ITIMER_REAL, &tick, NULL), 0);
+  n = llsock_sendfile(pair[0], pipefd[0], NULL, sizeof(buf));
+  ck_assert_int_eq(sigaction(SIGALRM, &saved, NULL), 0);
+  ck_assert_msg(n == -EINTR || (n >= 0 && n < (ssize_t)sizeof(buf)),
+                "sendfile returned %zd", n);
+  left = drain_pipe(pipefd[0], buf, sizeof(buf));
+  ck_assert_uint_eq(left, sizeof(buf) - (n > 0 ? (size_t)n : 0));
+  tu_close2(pair[0], pair[1]);
+  tu_close2(pipefd[0], pipefd[1]);
+}
+END_TEST
+
+/* From a stream socket only what was sent is taken from it; a datagram
+ * socket, whose datagrams cannot be taken in part, is -EINVAL with
+ * nothing taken. */
+START_TEST(sendfile_from_sockets) {
+  int pair[2], src[2];
+  char buf[8], sink[65536];
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, LLSOCK_NONBLOCK,
+                                     pair), 0);
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, src), 0);
+  ck_assert_int_eq(llsock_send(src[0], "abcdef", 6, 0), 6);
+  ck_assert_int_eq(llsock_sendfile(pair[0], src[1], NULL, 2), 2);
+  ck_assert_int_eq(llsock_recv(pair[1], buf, sizeof(buf), 0), 2);
+  ck_assert_mem_eq(buf, "ab", 2);
+  fill_socket(pair[0]);
+  ck_assert_int_eq(llsock_sendfile(pair[0], src[1], NULL, 4), -EAGAIN);
+  while (llsock_recv(pair[1], sink, sizeof(sink), 0) > 0)
+    ;
+  ck_assert_int_eq(llsock_sendfile(pair[0], src[1], NULL, 100), 4);
+  ck_assert_int_eq(llsock_recv(pair[1], buf, sizeof(buf), 0), 4);
+  ck_assert_mem_eq(buf, "cdef", 4);
+  ck_assert_int_eq(llsock_sendfile(pair[0], src[1], NULL, 100), -EAGAIN);
+  tu_close2(src[0], src[1]);
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, src), 0);
+  ck_assert_int_eq(llsock_send(src[0], "abc", 3, 0), 3);
+  ck_assert_int_eq(llsock_sendfile(pair[0], src[1], NULL, 3), -EINVAL);
+  ck_assert_int_eq(llsock_recv(src[1], buf, sizeof(buf), 0), 3);
+  tu_close2(pair[0], pair[1]);
+  tu_close2(src[0], src[1]);
 }
 END_TEST
 
@@ -479,6 +707,9 @@ int main(void) {
   tcase_add_test(tc, fds_round_trip);
   tcase_add_test(tc, fds_truncated_are_closed);
   tcase_add_test(tc, recvmsg_ctrunc_marks_slots);
+  tcase_add_test(tc, fds_arrive_with_other_control);
+  tcase_add_test(tc, recvmsg_misaligned_control);
+  tcase_add_test(tc, msg_layout_aligns_control);
   tcase_add_test(tc, fds_bad_input);
   tcase_add_test(tc, fds_need_data_on_streams);
   tcase_add_test(tc, peercred_unix);
@@ -494,6 +725,9 @@ int main(void) {
   tcase_add_test(tc, sendfile_offsets);
   tcase_add_test(tc, sendfile_from_pipe);
   tcase_add_test(tc, sendfile_partial_when_full);
+  tcase_add_test(tc, sendfile_pipe_to_full_socket_loses_nothing);
+  tcase_add_test(tc, sendfile_pipe_interrupted_loses_nothing);
+  tcase_add_test(tc, sendfile_from_sockets);
   tcase_add_test(tc, sendfile_bad_input);
   return tu_run(s);
 }

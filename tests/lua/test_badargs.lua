@@ -287,4 +287,221 @@ T.case("a number is not a host, and errors name nested functions",
           "'llsocket%.unix%.bind'", "unix.bind named")
 end)
 
+T.case("a string with a NUL byte is refused wherever C takes a C string",
+       function(t)
+  local S, D = opt.SOCK_STREAM, opt.SOCK_DGRAM
+  local fd = t:own("udp", inet.bind("127.0.0.1", 0, D))
+  local host, port = "127.0.0.1\0.evil.example", "80\0junk"
+  local calls = {
+    { 1, "host", "addr.inet", addr.inet, host, 80 },
+    { 2, "port", "addr.inet", addr.inet, "127.0.0.1", port },
+    { 1, "host", "inet.bind", inet.bind, host, 0, S },
+    { 2, "port", "inet.bind", inet.bind, "127.0.0.1", port, S },
+    { 1, "host", "inet.connect", inet.connect, host, 9, S },
+    { 2, "port", "inet.connect", inet.connect, "127.0.0.1", port, S },
+    { 1, "host", "getaddrinfo", llsocket.getaddrinfo, host, 80 },
+    { 2, "port", "getaddrinfo", llsocket.getaddrinfo, "127.0.0.1", port },
+    { 1, "host", "getaddrinfo", llsocket.getaddrinfo, "\0", nil },
+    { 2, "group", "opt.join", opt.join, fd, "239.1.1.1\0x" },
+    { 3, "interface", "opt.join", opt.join, fd, "239.1.1.1", "lo\0x" },
+    { 2, "group", "opt.leave", opt.leave, fd, "239.1.1.1\0x" },
+    { 3, "source", "opt.join_source", opt.join_source, fd, "232.1.1.1",
+      "127.0.0.1\0x" },
+    { 4, "interface", "opt.block_source", opt.block_source, fd, "239.1.1.1",
+      "127.0.0.1", "lo\0" },
+    { 2, "interface", "opt.multicast_if", opt.multicast_if, fd, "lo\0x" },
+    { 2, "interface name", "opt.bindtodevice", opt.bindtodevice, fd,
+      "lo\0x" },
+    { 1, "path", "unix.bind", unix.bind, "/tmp/x\0y", S },
+    { 1, "path", "addr.unix", addr.unix, "/tmp/x\0y" },
+  }
+  for _, c in ipairs(calls) do
+    local argn, what, name, fn = c[1], c[2], c[3], c[4]
+    local ok, msg = pcall(fn, table.unpack(c, 5, 4 + argn + 2))
+    local label = name .. " " .. what .. " with NUL"
+    if fn == unix.bind or fn == addr.unix then
+      -- unix paths are checked by the library, as for every path rule
+      T.truthy(ok and msg == nil, label .. ": refused with nil, err")
+    else
+      T.eq(ok, false, label .. ": raised")
+      T.match(msg, "bad argument #" .. argn .. " ", label .. ": argument")
+      T.match(msg, what .. " contains a NUL byte", label .. ": reason")
+    end
+  end
+  -- a NUL at the end is a NUL too, and the C string itself still works
+  T.argerror(1, "trailing NUL", addr.inet, "127.0.0.1\0", 80)
+  T.eq(tostring(addr.inet("127.0.0.1", "80")), "127.0.0.1:80", "plain")
+end)
+
+-- Every llsocket function outside opt (whose options follow the same rules
+-- in test_opt.lua) with a valid call: the positions of its optional
+-- arguments and of its integer arguments.  The calls are on fresh
+-- non-blocking sockets, so none waits.
+local function conventions_table(t)
+  local S, D, W = opt.SOCK_STREAM, opt.SOCK_DGRAM, opt.MSG_DONTWAIT
+  local s1, s2 = llsocket.socketpair(S, true)
+  local d1, d2 = llsocket.socketpair(D, true)
+  for _, fd in ipairs({ s1, s2, d1, d2 }) do t:own("pair", fd) end
+  local u = t:own("udp", inet.bind("127.0.0.1", 0, D, true))
+  local uaddr = llsocket.sockname(u)
+  local file = io.tmpfile()
+  file:write("0123456789")
+  file:flush()
+  local a = addr.inet("127.0.0.1", 9)
+  local fresh = function()
+    return t:own("socket", llsocket.socket(opt.AF_INET, D, 0, true))
+  end
+  local lfd = t:own("listener", inet.bind("127.0.0.1", 0, S, true))
+  llsocket.listen(lfd)
+  return {
+    { "socket", llsocket.socket, function() return opt.AF_INET, D, 0, true end,
+      opt = { 3, 4 }, ints = { 1, 2, 3 }, returns_fd = true },
+    { "socketpair", llsocket.socketpair, function() return D, true, opt.AF_UNIX end,
+      opt = { 2, 3 }, ints = { 1, 3 }, returns_fd = 2 },
+    { "bind", llsocket.bind, function() return fresh(), addr.inet("127.0.0.1", 0) end,
+      ints = { 1 } },
+    { "connect", llsocket.connect, function() return fresh(), uaddr end,
+      ints = { 1 } },
+    { "sockname", llsocket.sockname, function() return u end, ints = { 1 } },
+    { "peername", llsocket.peername, function() return s1 end, ints = { 1 } },
+    { "atmark", llsocket.atmark, function() return s1 end, ints = { 1 } },
+    { "type", llsocket.type, function() return s1 end, ints = { 1 } },
+    { "error", llsocket.error, function() return s1 end, ints = { 1 } },
+    { "shutdown", llsocket.shutdown, function() return fresh(), opt.SHUT_RDWR end,
+      ints = { 1, 2 } },
+    { "close", llsocket.close, function() return fresh(), opt.SHUT_RDWR end,
+      opt = { 2 }, ints = { 1, 2 } },
+    { "listen", llsocket.listen, function() return lfd, 8 end,
+      opt = { 2 }, ints = { 1, 2 } },
+    { "accept", llsocket.accept, function() return lfd end, ints = { 1 } },
+    { "acceptInherits", llsocket.acceptInherits, function() return lfd end,
+      ints = { 1 } },
+    { "recv", llsocket.recv, function() return s2, 10, W end,
+      opt = { 2, 3 }, ints = { 1, 2, 3 } },
+    { "recvfrom", llsocket.recvfrom, function() return u, 10, W end,
+      opt = { 2, 3 }, ints = { 1, 2, 3 } },
+    { "send", llsocket.send, function() return s1, "x", W end,
+      opt = { 3 }, ints = { 1, 3 } },
+    { "sendto", llsocket.sendto, function() return d1, "x", uaddr, W end,
+      opt = { 3, 4 }, ints = { 1, 4 } },
+    { "sendmsg", llsocket.sendmsg,
+      function() return d1, { "x", "y" }, uaddr, {}, W end,
+      opt = { 3, 4, 5 }, ints = { 1, 5 } },
+    { "recvmsg", llsocket.recvmsg, function() return d2, 10, 64, W end,
+      opt = { 2, 3, 4 }, ints = { 1, 2, 3, 4 } },
+    { "sendfds", llsocket.sendfds, function() return d1, "x", {}, W end,
+      opt = { 4 }, ints = { 1, 4 } },
+    { "recvfds", llsocket.recvfds, function() return d2, 10, 3, W end,
+      opt = { 2, 3, 4 }, ints = { 1, 2, 3, 4 } },
+    { "sendmmsg", llsocket.sendmmsg, function() return d1, { "x" }, W end,
+      opt = { 3 }, ints = { 1, 3 } },
+    { "recvmmsg", llsocket.recvmmsg, function() return d2, 2, 10, W end,
+      opt = { 3, 4 }, ints = { 1, 2, 3, 4 } },
+    { "peercred", llsocket.peercred, function() return s1 end, ints = { 1 } },
+    { "sendfile", llsocket.sendfile, function() return s1, file, 2, 0 end,
+      opt = { 4 }, ints = { 1, 3, 4 } },
+    { "getaddrinfo", llsocket.getaddrinfo,
+      function() return "127.0.0.1", 80, D, opt.AF_INET, opt.AI_NUMERICHOST end,
+      opt = { 1, 3, 4, 5 }, ints = { 3, 4, 5 } },
+    { "getaddrinfo no port", llsocket.getaddrinfo,
+      function() return "127.0.0.1", 80, D end, opt = { 2 } },
+    { "getnameinfo", llsocket.getnameinfo,
+      function() return a, opt.NI_NUMERICHOST end, opt = { 2 }, ints = { 2 } },
+    { "addr:info", a.info, function() return a, opt.NI_NUMERICHOST end,
+      opt = { 2 }, ints = { 2 } },
+    { "addr.inet", addr.inet, function() return "127.0.0.1", 80 end,
+      opt = { 2 } },
+    { "inet.bind", inet.bind,
+      function() return "127.0.0.1", 0, D, true, true end,
+      opt = { 1, 2, 4, 5 }, ints = { 3 }, returns_fd = true },
+    { "inet.connect", inet.connect,
+      function() return "127.0.0.1", uaddr:port(), D, true, true end,
+      opt = { 4, 5 }, ints = { 3 }, returns_fd = true },
+    { "unix.bind", unix.bind, function() return "\0llsock-conv", D, true end,
+      opt = { 3 }, ints = { 2 }, returns_fd = true },
+    { "unix.connect", unix.connect,
+      function() return "\0llsock-conv-none", D, true end,
+      opt = { 3 }, ints = { 2 } },
+  }, file
+end
+
+-- Calls fn with the n values of args, owning any fds it returns.
+local function call(t, entry, args, n)
+  local r = table.pack(pcall(entry[2], table.unpack(args, 1, n)))
+  if r[1] and entry.returns_fd and math.type(r[2]) == "integer" then
+    t:own(entry[1], r[2])
+    if entry.returns_fd == 2 then t:own(entry[1], r[3]) end
+  end
+  return r[1], r[2]
+end
+
+T.case("nil is the same as an absent optional argument, in every function",
+       function(t)
+  local list, file = conventions_table(t)
+  local checked = 0
+  for _, entry in ipairs(list) do
+    local args = table.pack(entry[3]())
+    for _, p in ipairs(entry.opt or {}) do
+      local holed = table.pack(table.unpack(args, 1, args.n))
+      holed[p] = nil
+      local ok, err = call(t, entry, holed, args.n)
+      T.truthy(ok, entry[1] .. " with nil at #" .. p .. ": " .. tostring(err))
+      checked = checked + 1
+    end
+    if entry.opt then
+      -- every optional argument nil, and two more nils after the last
+      local holed = table.pack(table.unpack(args, 1, args.n))
+      for _, p in ipairs(entry.opt) do holed[p] = nil end
+      if holed[1] ~= nil or holed[2] ~= nil then
+        local ok, err = call(t, entry, holed, args.n + 2)
+        T.truthy(ok, entry[1] .. " with every optional nil: " .. tostring(err))
+      end
+    end
+  end
+  T.truthy(checked >= 40, "every optional argument was tried")
+  file:close()
+end)
+
+T.case("a numeric string is refused for every integer argument", function(t)
+  local list, file = conventions_table(t)
+  local checked = 0
+  for _, entry in ipairs(list) do
+    local args = table.pack(entry[3]())
+    for _, p in ipairs(entry.ints or {}) do
+      local bad = table.pack(table.unpack(args, 1, args.n))
+      bad[p] = tostring(bad[p] == true and 1 or bad[p])
+      local msg = T.argerror(p, entry[1] .. " with \"" .. bad[p] ..
+                             "\" at #" .. p, entry[2],
+                             table.unpack(bad, 1, args.n))
+      T.match(msg, "number expected, got string", entry[1] .. " #" .. p)
+      checked = checked + 1
+    end
+  end
+  T.argerror(2, "sendfile file fd \"3\"", llsocket.sendfile, 1000, "3", 1)
+  -- inside tables a number must be an integer in range, too
+  local d1 = t:own("udp", inet.bind("127.0.0.1", 0, opt.SOCK_DGRAM, true))
+  for _, bad in ipairs({ { "1", 1 }, { 1.5, 1 }, { 1, 2 ^ 40 },
+                         { math.mininteger, 1 } }) do
+    T.argerror(4, "control level/type " .. tostring(bad[1]) .. ", " ..
+               tostring(bad[2]), llsocket.sendmsg, d1, "x", nil,
+               { { bad[1], bad[2], "data" } })
+  end
+  T.truthy(checked >= 40, "every integer argument was tried")
+  file:close()
+end)
+
+T.case("misuse through a method reference names the method, never '?'",
+       function()
+  local a = addr.inet("127.0.0.1", 80)
+  for _, m in ipairs({ "family", "host", "port", "path", "info", "socktype",
+                       "protocol", "canonname" }) do
+    local msg = T.argerror(1, "addr " .. m .. " on a table", a[m], {})
+    T.match(msg, "'llsocket%.addr%." .. m .. "'", m .. " named")
+    T.eq(addr[m], a[m], "llsocket.addr." .. m .. " is the method")
+  end
+  local msg = T.argerror(2, "info flag", a.info, a, "x")
+  T.match(msg, "'llsocket%.addr%.info'", "info named for its flag")
+  T.eq(addr.port(a), 80, "llsocket.addr.port(a) is a:port()")
+end)
+
 T.done()

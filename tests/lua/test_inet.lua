@@ -318,4 +318,72 @@ T.case("IPv6 loopback: bind ::1, round trip, addresses format as [::1]:port",
   T.match(tostring(from), "^%[::1%]:%d+$", "sender tostring")
 end)
 
+-- What each multicast membership call returns for each misuse, on this
+-- kernel; man/llsocket.3 and man/llsock.3 say the same, call by call.
+-- Each step is {call, group kind, source, expected error or nil}.
+local MEMBERSHIP_STEPS = {
+  { "join", "asm", nil, nil },
+  { "join", "asm", nil, "EADDRINUSE" },             -- joined twice
+  { "block_source", "asm", 2, nil },
+  { "block_source", "asm", 2, "EADDRNOTAVAIL" },    -- blocked twice
+  { "unblock_source", "asm", 2, nil },
+  { "unblock_source", "asm", 2, "EADDRNOTAVAIL" },  -- not blocked
+  { "join_source", "asm", 1, "EINVAL" },            -- any-source member
+  { "leave_source", "asm", 1, "EINVAL" },           -- any-source member
+  { "leave", "asm", nil, nil },
+  { "leave", "asm", nil, "EADDRNOTAVAIL" },         -- not joined
+  { "block_source", "asm", 2, "EINVAL" },           -- not joined
+  { "unblock_source", "asm", 2, "EINVAL" },         -- not joined
+  { "leave_source", "ssm", 1, "EINVAL" },           -- not joined
+  { "join_source", "ssm", 1, nil },
+  { "join_source", "ssm", 1, "EADDRNOTAVAIL" },     -- joined twice
+  { "join_source", "ssm", 2, nil },                 -- a second source
+  { "join", "ssm", nil, "EADDRINUSE" },             -- a member already
+  { "block_source", "ssm", 2, "EINVAL" },           -- source-specific
+  { "leave_source", "ssm", 3, "EADDRNOTAVAIL" },    -- source not joined
+  { "leave_source", "ssm", 1, nil },
+  { "leave_source", "ssm", 2, nil },                -- the last: no member
+  { "leave_source", "ssm", 1, "EINVAL" },           -- not joined
+  { "join_source", "ssm", 1, nil },
+  { "leave", "ssm", nil, nil },                     -- drops every source
+  { "leave", "ssm", nil, "EADDRNOTAVAIL" },
+}
+
+T.case("multicast membership calls fail as the manual says, IPv4 and IPv6",
+       function(t)
+  local families = {
+    { "0.0.0.0", asm = "239.255.0.7", ssm = "232.255.0.7",
+      "127.0.0.1", "127.0.0.2", "127.0.0.3" },
+    { "::", asm = "ff02::7", ssm = "ff32::7", "::1", "::2", "::3" },
+  }
+  local ran = 0
+  for _, f in ipairs(families) do
+    local fd = inet.bind(f[1], 0, opt.SOCK_DGRAM)
+    if fd then
+      t:own("bind " .. f[1], fd)
+      local first = opt.join(fd, f.asm, "lo")
+      if first == llsocket.errno.ENODEV or first == llsocket.errno.ENOBUFS then
+        print("# no multicast on lo for " .. f[1] .. ": " .. T.errdesc(first))
+      else
+        T.eq(first, nil, "first join " .. f[1])
+        T.eq(opt.leave(fd, f.asm, "lo"), nil, "first leave " .. f[1])
+        for i, step in ipairs(MEMBERSHIP_STEPS) do
+          local call, group, source, want = step[1], f[step[2]], step[3], step[4]
+          local err
+          if source then
+            err = opt[call](fd, group, f[1 + source], "lo")
+          else
+            err = opt[call](fd, group, "lo")
+          end
+          local what = f[1] .. " step " .. i .. ": " .. call
+          if want then T.err(err, want, what) else T.eq(err, nil, what) end
+        end
+        ran = ran + 1
+      end
+      t:close(fd)
+    end
+  end
+  if ran == 0 then t:skip("no multicast on lo") end
+end)
+
 T.done()

@@ -226,6 +226,95 @@ T.case("UDP: recv truncates to len, MSG_TRUNC never overruns, empty datagrams",
   T.eq(g2, true, "again")
 end)
 
+T.case("MSG_TRUNC on TCP discards: every receive returns no stale bytes",
+       function(t)
+  local c, s = t:tcppair()
+  -- Leave old bytes in the stack buffer (short lengths) and in the heap
+  -- (long ones) for a broken receive to hand back.
+  local stale = string.rep("S", 8192)
+  local function refill()
+    T.eq(llsocket.send(c, stale), #stale, "send stale")
+    local got = 0
+    while got < #stale do got = got + #T.ok("recv", llsocket.recv(s, 8192)) end
+    T.eq(llsocket.send(c, "12345"), 5, "send 5")
+    T.eq(llsocket.recv(s, 1, opt.MSG_PEEK), "1", "the 5 bytes arrived")
+  end
+  local function gone(what)
+    T.iofails("EAGAIN", true, what .. ": the 5 bytes were discarded",
+              llsocket.recv(s, 100, opt.MSG_DONTWAIT))
+  end
+  for _, len in ipairs({ 10, 5000, 100000 }) do
+    local what = "len " .. len
+    refill()
+    T.eq(llsocket.recv(s, len, opt.MSG_TRUNC), "", "recv " .. what)
+    gone("recv " .. what)
+    refill()
+    local str, from = llsocket.recvfrom(s, len, opt.MSG_TRUNC)
+    T.eq(str, "", "recvfrom " .. what)
+    T.eq(from, nil, "recvfrom sender " .. what)
+    gone("recvfrom " .. what)
+    refill()
+    local fstr, fds, truncated = llsocket.recvfds(s, len, 0, opt.MSG_TRUNC)
+    T.eq(fstr, "", "recvfds " .. what)
+    T.eq(#fds, 0, "recvfds fds " .. what)
+    T.eq(truncated, false, "recvfds truncated " .. what)
+    gone("recvfds " .. what)
+    refill()
+    local msg = T.ok("recvmsg", llsocket.recvmsg(s, len, nil, opt.MSG_TRUNC))
+    T.eq(msg.data, "", "recvmsg data " .. what)
+    T.eq(msg.length, 5, "recvmsg length: the bytes discarded " .. what)
+    gone("recvmsg " .. what)
+    refill()
+    msg = T.ok("recvmsg", llsocket.recvmsg(s, { 3, len }, nil, opt.MSG_TRUNC))
+    T.eq(msg.data[1] .. msg.data[2], "", "recvmsg sizes " .. what)
+    gone("recvmsg sizes " .. what)
+  end
+  refill()
+  local datas = T.ok("recvmmsg", llsocket.recvmmsg(s, 1, 100, opt.MSG_TRUNC))
+  T.eq(#datas, 1, "recvmmsg count")
+  T.eq(datas[1], "", "recvmmsg data")
+  gone("recvmmsg")
+end)
+
+T.case("MSG_TRUNC on a unix stream is ignored by the kernel: the bytes arrive",
+       function(t)
+  local c, d = llsocket.socketpair(opt.SOCK_STREAM)
+  t:own("socketpair", c)
+  t:own("socketpair", d)
+  T.eq(llsocket.send(c, "hello world"), 11, "send")
+  T.eq(llsocket.recv(d, 5, opt.MSG_TRUNC), "hello", "first 5 bytes")
+  local msg = T.ok("recvmsg", llsocket.recvmsg(d, 100, nil, opt.MSG_TRUNC))
+  T.eq(msg.data, " world", "the rest")
+  T.eq(msg.length, 6, "recvmsg length")
+end)
+
+T.case("a datagram longer than len: cut to len, MSG_TRUNC tells the real length",
+       function(t)
+  local a, b, aaddr = t:udppair()
+  local big = string.rep("0123456789", 100)
+  for _, flags in ipairs({ { }, { opt.MSG_TRUNC } }) do
+    T.eq(llsocket.sendto(b, big, aaddr), 1000, "sendto")
+    local msg = T.ok("recvmsg", llsocket.recvmsg(a, 10, nil, table.unpack(flags)))
+    T.eq(msg.data, "0123456789", "only the bytes that fit")
+    T.truthy(msg.flags & opt.MSG_TRUNC ~= 0, "MSG_TRUNC in flags")
+    T.eq(msg.length, flags[1] and 1000 or 10,
+         "length: the datagram's with MSG_TRUNC, the stored bytes without")
+    T.eq(llsocket.sendto(b, big, aaddr), 1000, "sendto")
+    msg = T.ok("recvmsg", llsocket.recvmsg(a, { 3, 4 }, nil, table.unpack(flags)))
+    T.eq(msg.data[1], "012", "first buffer")
+    T.eq(msg.data[2], "3456", "second buffer")
+    T.truthy(msg.flags & opt.MSG_TRUNC ~= 0, "MSG_TRUNC in flags (sizes)")
+  end
+  T.eq(llsocket.sendto(b, "short", aaddr), 5, "sendto short")
+  local msg = T.ok("recvmsg", llsocket.recvmsg(a, 10, nil, opt.MSG_TRUNC))
+  T.eq(msg.data, "short", "a datagram that fits")
+  T.eq(msg.length, 5, "its length")
+  T.eq(msg.flags & opt.MSG_TRUNC, 0, "not truncated")
+  T.eq(llsocket.sendto(b, big, aaddr), 1000, "sendto")
+  local datas = T.ok("recvmmsg", llsocket.recvmmsg(a, 1, 7, opt.MSG_TRUNC))
+  T.eq(datas[1], "0123456", "recvmmsg keeps len bytes")
+end)
+
 T.case("a large message (1 MiB) crosses a connection intact", function(t)
   local c, s = t:tcppair()
   local pattern = "llsocket-"

@@ -75,6 +75,34 @@ T.case("fds beyond maxfds are all closed and reported as truncated",
   T.eq(truncated, true, "and says so")
 end)
 
+T.case("recvfds keeps its fds when credentials or timestamps also arrive",
+       function(t)
+  local SO_PASSCRED, SO_TIMESTAMP, SO_TIMESTAMPNS = 16, 29, 35
+  for _, socktype in ipairs({ opt.SOCK_DGRAM, opt.SOCK_STREAM }) do
+    for _, option in ipairs({ SO_PASSCRED, SO_TIMESTAMP, SO_TIMESTAMPNS }) do
+      local what = "socktype " .. socktype .. ", option " .. option
+      local a, b = pair(t, socktype)
+      T.nothing("set option", llsocket.setsockopt(b, opt.SOL_SOCKET, option, 1))
+      for _, maxfds in ipairs({ 1, 3 }) do
+        T.eq(llsocket.sendfds(a, "x", { a }), 1, "send 1 fd")
+        local str, fds, truncated = llsocket.recvfds(b, 16, maxfds)
+        T.eq(str, "x", "data " .. what)
+        T.eq(#fds, 1, "the fd arrived, maxfds " .. maxfds .. ", " .. what)
+        T.eq(truncated, false, "not truncated " .. what)
+        T.eq(llsocket.type(fds[1]), socktype, "the fd is the socket")
+        T.nothing("close", llsocket.close(fds[1]))
+      end
+      T.eq(llsocket.send(a, "y"), 1, "send no fd")
+      local str, fds, truncated = llsocket.recvfds(b, 16, 0)
+      T.eq(str, "y", "data " .. what)
+      T.eq(#fds, 0, "no fd " .. what)
+      T.eq(truncated, false, "no fd is not a truncation " .. what)
+      t:close(a)
+      t:close(b)
+    end
+  end
+end)
+
 T.case("sendfds and recvfds reject bad fd lists and lengths", function(t)
   local a, b = pair(t)
   T.argerror(3, "fds not a table", llsocket.sendfds, a, "x", 5)
@@ -104,6 +132,48 @@ T.case("peercred names this process as the peer of a unix socket",
   p:close()
   T.type(gid, "integer", "gid")
   T.fails("EBADF", "closed fd", llsocket.peercred(1000))
+end)
+
+T.case("sendfile sends what was written to a file handle but not flushed",
+       function(t)
+  local a, b = pair(t)
+  local f = assert(io.tmpfile())
+  T.truthy(f:write("ABCDEFGH"), "buffered write")
+  T.eq(llsocket.sendfile(a, f, 8, 0), 8, "sendfile at offset 0")
+  T.eq(llsocket.recv(b, 100), "ABCDEFGH", "the written bytes")
+  T.truthy(f:write("IJ"), "more buffered writes")
+  T.eq(llsocket.sendfile(a, f, 100, 6), 4, "sendfile at offset 6")
+  T.eq(llsocket.recv(b, 100), "GHIJ", "up to the last write")
+  T.eq(f:seek("set", 2), 2, "seek")
+  T.truthy(f:write("cd"), "overwrite, buffered")
+  T.eq(llsocket.sendfile(a, f, 3), 3, "sendfile from the position")
+  T.eq(llsocket.recv(b, 100), "EFG", "from after the write")
+  T.eq(f:seek(), 7, "the position moved past what was sent")
+  T.eq(llsocket.sendfile(a, f, 4, 0), 4, "sendfile at offset 0 again")
+  T.eq(llsocket.recv(b, 100), "ABcd", "the overwrite is in the file")
+  f:close()
+end)
+
+T.case("sendfile from a pipe handle: whole when unread, refused with read-ahead",
+       function(t)
+  local a, b = pair(t)
+  local p = assert(io.popen("printf 0123456789", "r"))
+  T.eq(llsocket.sendfile(a, p, 100), 10, "all of the pipe")
+  T.eq(llsocket.recv(b, 100), "0123456789", "the pipe's bytes")
+  p:close()
+  p = assert(io.popen("printf 0123456789", "r"))
+  T.eq(p:read(2), "01", "stdio reads ahead")
+  local msg = T.argerror(2, "read-ahead", llsocket.sendfile, a, p, 8)
+  T.match(msg, "sendfile'", "names the function")
+  T.match(msg, "buffered", "says why")
+  T.eq(p:read("a"), "23456789", "the buffered bytes are still there")
+  p:close()
+  p = assert(io.popen("printf 0123456789", "r"))
+  T.truthy(p:setvbuf("no"), "unbuffered")
+  T.eq(p:read(2), "01", "read unbuffered")
+  T.eq(llsocket.sendfile(a, p, 100), 8, "the rest of the pipe")
+  T.eq(llsocket.recv(b, 100), "23456789", "nothing skipped")
+  p:close()
 end)
 
 T.case("sendfile sends from a file handle's position and moves it",
@@ -319,6 +389,92 @@ T.case("recvmsg decodes fds, credentials, pktinfo and timestamps",
   T.eq(m.pktinfo.addr, "127.0.0.1", "destination address")
   T.truthy(m.pktinfo.ifindex > 0, "interface index")
   T.truthy(math.abs(m.timestamp - os.time()) < 60, "timestamp near now")
+end)
+
+T.case("recvmsg decodes fds and credentials at every data size and control room",
+       function(t)
+  -- Each odd data size once put the control block off its alignment; the
+  -- sanitizer build catches any misaligned cmsghdr read.
+  local a, b = pair(t, opt.SOCK_DGRAM)
+  T.nothing("passcred", llsocket.setsockopt(b, opt.SOL_SOCKET, 16, 1))
+  local sizes = {}
+  for n = 1, 64 do sizes[#sizes + 1] = n end
+  for _, n in ipairs({ 255, 256, 257, 4095, 4096, 4097, 65535, 65537 }) do
+    sizes[#sizes + 1] = n
+  end
+  local payload = string.rep("p", 70000)
+  for _, size in ipairs(sizes) do
+    for _, shape in ipairs({ size, { size }, { 1, size }, { size, 3, 5 } }) do
+      local total = 0
+      if type(shape) == "number" then total = shape
+      else for _, v in ipairs(shape) do total = total + v end end
+      local what = "sizes " .. (type(shape) == "table" and
+                                 table.concat(shape, ",") or shape)
+      T.eq(llsocket.sendfds(a, payload:sub(1, total), { a }), total, "send " .. what)
+      local m = T.ok("recvmsg " .. what, llsocket.recvmsg(b, shape))
+      T.eq(#m.fds, 1, "one fd " .. what)
+      T.nothing("close", llsocket.close(m.fds[1]))
+      T.truthy(m.cred and m.cred.pid > 0, "credentials " .. what)
+      T.eq(m.flags & opt.MSG_CTRUNC, 0, "control fitted " .. what)
+    end
+  end
+  for _, room in ipairs({ 0, 1, 15, 16, 17, 23, 24, 31, 33, 47, 63, 64, 65 }) do
+    T.eq(llsocket.sendfds(a, "x", { a, b }), 1, "send two fds")
+    local m = T.ok("recvmsg room " .. room, llsocket.recvmsg(b, 7, room))
+    T.eq(m.data, "x", "data with room " .. room)
+    for _, fd in ipairs(m.fds or {}) do llsocket.close(fd) end
+    if m.flags & opt.MSG_CTRUNC ~= 0 then
+      T.eq(m.fds, nil, "a cut control block delivers no fd, room " .. room)
+    end
+  end
+end)
+
+T.case("sendmsg and recvmsg take 1 to 1024 buffers with optional arguments left out",
+       function(t)
+  local a, b, _, baddr = t:udppair()
+  local forms = { { "omitted" }, { "nil" }, { "given" } }
+  for _, count in ipairs({ 1, 16, 17, 100, 1024 }) do
+    local strings, sizes, want = {}, {}, {}
+    for i = 1, count do
+      strings[i] = string.char(65 + i % 26)
+      sizes[i] = 1
+      want[i] = strings[i]
+    end
+    want = table.concat(want)
+    for _, form in ipairs(forms) do
+      local what = count .. " buffers, optional arguments " .. form[1]
+      local sent
+      if form[1] == "omitted" then
+        T.nothing("connect", llsocket.connect(b, llsocket.sockname(a)))
+        sent = llsocket.sendmsg(b, strings)
+      elseif form[1] == "nil" then
+        sent = llsocket.sendmsg(b, strings, nil, nil, nil)
+      else
+        sent = llsocket.sendmsg(b, strings, llsocket.sockname(a), {},
+                                opt.MSG_DONTWAIT)
+      end
+      T.eq(sent, count, "sendmsg " .. what)
+      local m
+      if form[1] == "omitted" then
+        m = llsocket.recvmsg(a, sizes)
+      elseif form[1] == "nil" then
+        m = llsocket.recvmsg(a, sizes, nil, nil)
+      else
+        m = llsocket.recvmsg(a, sizes, 64, opt.MSG_DONTWAIT)
+      end
+      T.truthy(m, "recvmsg " .. what)
+      T.eq(#m.data, count, "buffers " .. what)
+      T.eq(table.concat(m.data), want, "data " .. what)
+      T.truthy(m.addr == baddr, "sender " .. what)
+    end
+  end
+  local too_many, sizes = {}, {}
+  for i = 1, 1025 do too_many[i], sizes[i] = "x", 1 end
+  T.argerror(2, "sendmsg 1025 strings", llsocket.sendmsg, b, too_many)
+  T.argerror(2, "sendmsg 1025 strings, nils", llsocket.sendmsg, b, too_many,
+             nil, nil)
+  T.argerror(2, "recvmsg 1025 sizes", llsocket.recvmsg, a, sizes)
+  T.argerror(2, "recvmsg 1025 sizes, nils", llsocket.recvmsg, a, sizes, nil)
 end)
 
 T.done()
