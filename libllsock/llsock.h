@@ -25,6 +25,8 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include "llsock-opts.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -422,48 +424,39 @@ int llsock_opt_set_cloexec(int fd, int value);
 /* O_NONBLOCK */
 int llsock_opt_get_nonblock(int fd);
 int llsock_opt_set_nonblock(int fd, int value);
-/* TCP_NODELAY */
-int llsock_opt_get_nodelay(int fd);
-int llsock_opt_set_nodelay(int fd, int value);
-/* SO_REUSEADDR */
-int llsock_opt_get_reuseaddr(int fd);
-int llsock_opt_set_reuseaddr(int fd, int value);
-/* SO_BROADCAST */
-int llsock_opt_get_broadcast(int fd);
-int llsock_opt_set_broadcast(int fd, int value);
-/* SO_DEBUG */
-int llsock_opt_get_debug(int fd);
-int llsock_opt_set_debug(int fd, int value);
-/* SO_KEEPALIVE */
-int llsock_opt_get_keepalive(int fd);
-int llsock_opt_set_keepalive(int fd, int value);
-/* SO_OOBINLINE */
-int llsock_opt_get_oobinline(int fd);
-int llsock_opt_set_oobinline(int fd, int value);
-/* SO_TIMESTAMP */
-int llsock_opt_get_timestamp(int fd);
-int llsock_opt_set_timestamp(int fd, int value);
-/* SO_RCVBUF, bytes */
-int llsock_opt_get_rcvbuf(int fd);
-int llsock_opt_set_rcvbuf(int fd, int value);
-/* SO_RCVLOWAT, bytes */
-int llsock_opt_get_rcvlowat(int fd);
-int llsock_opt_set_rcvlowat(int fd, int value);
-/* SO_SNDBUF, bytes */
-int llsock_opt_get_sndbuf(int fd);
-int llsock_opt_set_sndbuf(int fd, int value);
-/* SO_SNDLOWAT, bytes */
-int llsock_opt_get_sndlowat(int fd);
-int llsock_opt_set_sndlowat(int fd, int value);
+/* IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP, by the socket's family */
+int llsock_opt_get_multicast_loop(int fd);
+int llsock_opt_set_multicast_loop(int fd, int value);
+
+/* The options of one int, from the list in llsock-opts.h. */
+#define LLSOCK__DECLARE_GETTER(name) int llsock_opt_get_##name(int fd);
+#define LLSOCK__DECLARE_SETTER(name) \
+  int llsock_opt_set_##name(int fd, int value);
+#define LLSOCK__DECLARE_FLAG(name) \
+  LLSOCK__DECLARE_GETTER(name) LLSOCK__DECLARE_SETTER(name)
+#define LLSOCK__DECLARE_FLAG_GET(name) LLSOCK__DECLARE_GETTER(name)
+#define LLSOCK__DECLARE_INT(name) LLSOCK__DECLARE_FLAG(name)
+#define LLSOCK__DECLARE_INT_OR_DEFAULT(name) LLSOCK__DECLARE_FLAG(name)
+#define LLSOCK__DECLARE_OPTION(name, level, optname, kind, min, max) \
+  LLSOCK__DECLARE_##kind(name)
+LLSOCK_OPTIONS(LLSOCK__DECLARE_OPTION)
+#undef LLSOCK__DECLARE_OPTION
+#undef LLSOCK__DECLARE_INT_OR_DEFAULT
+#undef LLSOCK__DECLARE_INT
+#undef LLSOCK__DECLARE_FLAG_GET
+#undef LLSOCK__DECLARE_FLAG
+#undef LLSOCK__DECLARE_SETTER
+#undef LLSOCK__DECLARE_GETTER
 
 /*
  * SO_RCVTIMEO/SO_SNDTIMEO in seconds (0 = no timeout).  A negative, NaN or
  * unrepresentable value is -EINVAL.
  */
-int llsock_opt_get_rcvtimeo(int fd, double *sec);
-int llsock_opt_set_rcvtimeo(int fd, double sec);
-int llsock_opt_get_sndtimeo(int fd, double *sec);
-int llsock_opt_set_sndtimeo(int fd, double sec);
+#define LLSOCK__DECLARE_TIMEOUT(name, optname)       \
+  int llsock_opt_get_##name(int fd, double *sec); \
+  int llsock_opt_set_##name(int fd, double sec);
+LLSOCK_TIMEOUT_OPTIONS(LLSOCK__DECLARE_TIMEOUT)
+#undef LLSOCK__DECLARE_TIMEOUT
 
 /*
  * Raw getsockopt/setsockopt for any level and name.  *len is the size of
@@ -471,80 +464,6 @@ int llsock_opt_set_sndtimeo(int fd, double sec);
  */
 int llsock_opt_get(int fd, int level, int name, void *buf, size_t *len);
 int llsock_opt_set(int fd, int level, int name, const void *buf, size_t len);
-
-/* Flags, read and set as the ones above. */
-/* SO_REUSEPORT */
-int llsock_opt_get_reuseport(int fd);
-int llsock_opt_set_reuseport(int fd, int value);
-/* SO_DONTROUTE */
-int llsock_opt_get_dontroute(int fd);
-int llsock_opt_set_dontroute(int fd, int value);
-/* SO_TIMESTAMPNS */
-int llsock_opt_get_timestampns(int fd);
-int llsock_opt_set_timestampns(int fd, int value);
-/* SO_PASSCRED: SCM_CREDENTIALS come with every message received */
-int llsock_opt_get_passcred(int fd);
-int llsock_opt_set_passcred(int fd, int value);
-/* TCP_CORK (TCP_NOPUSH on BSD) */
-int llsock_opt_get_cork(int fd);
-int llsock_opt_set_cork(int fd, int value);
-/* TCP_FASTOPEN_CONNECT, before connect */
-int llsock_opt_get_fastopen_connect(int fd);
-int llsock_opt_set_fastopen_connect(int fd, int value);
-/* IPV6_V6ONLY, before bind */
-int llsock_opt_get_v6only(int fd);
-int llsock_opt_set_v6only(int fd, int value);
-/* IP_PKTINFO */
-int llsock_opt_get_pktinfo(int fd);
-int llsock_opt_set_pktinfo(int fd, int value);
-/* IPV6_RECVPKTINFO */
-int llsock_opt_get_recvpktinfo(int fd);
-int llsock_opt_set_recvpktinfo(int fd, int value);
-/* IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP, by the socket's family */
-int llsock_opt_get_multicast_loop(int fd);
-int llsock_opt_set_multicast_loop(int fd, int value);
-/* SO_ACCEPTCONN: 1 on a listening socket; read only */
-int llsock_opt_get_acceptconn(int fd);
-
-/* Counts and times; a negative value is -EINVAL. */
-/* TCP_KEEPIDLE (TCP_KEEPALIVE on macOS), seconds */
-int llsock_opt_get_keepidle(int fd);
-int llsock_opt_set_keepidle(int fd, int value);
-/* TCP_KEEPINTVL, seconds */
-int llsock_opt_get_keepintvl(int fd);
-int llsock_opt_set_keepintvl(int fd, int value);
-/* TCP_KEEPCNT, probes */
-int llsock_opt_get_keepcnt(int fd);
-int llsock_opt_set_keepcnt(int fd, int value);
-/* TCP_FASTOPEN: the length of a server's queue of fast-open requests */
-int llsock_opt_get_fastopen(int fd);
-int llsock_opt_set_fastopen(int fd, int value);
-/* TCP_DEFER_ACCEPT, seconds; Linux rounds up to a retransmission step */
-int llsock_opt_get_defer_accept(int fd);
-int llsock_opt_set_defer_accept(int fd, int value);
-/* TCP_USER_TIMEOUT, milliseconds */
-int llsock_opt_get_user_timeout(int fd);
-int llsock_opt_set_user_timeout(int fd, int value);
-
-/* Header fields; the kernel checks the ranges, except IP_TOS's. */
-/* IP_TOS, 0..255 */
-int llsock_opt_get_tos(int fd);
-int llsock_opt_set_tos(int fd, int value);
-/* IPV6_TCLASS, 0..255, -1 for the default */
-int llsock_opt_get_tclass(int fd);
-int llsock_opt_set_tclass(int fd, int value);
-/* IP_TTL, 1..255, -1 for the default */
-int llsock_opt_get_ttl(int fd);
-int llsock_opt_set_ttl(int fd, int value);
-/* IPV6_UNICAST_HOPS, 0..255, -1 for the default */
-int llsock_opt_get_hoplimit(int fd);
-int llsock_opt_set_hoplimit(int fd, int value);
-/* IP_MULTICAST_TTL, 0..255 */
-int llsock_opt_get_multicast_ttl(int fd);
-int llsock_opt_set_multicast_ttl(int fd, int value);
-/* IPV6_MULTICAST_HOPS, 0..255, -1 for the default */
-int llsock_opt_get_multicast_hops(int fd);
-int llsock_opt_set_multicast_hops(int fd, int value);
 
 /*
  * SO_LINGER: *on is 1 when close lingers up to *sec seconds for unsent

@@ -19,6 +19,57 @@
 #define TCP_CORK TCP_NOPUSH
 #endif
 
+/*
+ * Options of llsock-opts.h that some systems' headers lack: their calls
+ * report -ENOPROTOOPT there.  An option every target has needs no line.
+ */
+#define NO_SUCH_OPTION INT_MIN
+#ifndef SO_REUSEPORT
+#define SO_REUSEPORT NO_SUCH_OPTION
+#endif
+#ifndef SO_TIMESTAMPNS
+#define SO_TIMESTAMPNS NO_SUCH_OPTION
+#endif
+#ifndef SO_PASSCRED
+#define SO_PASSCRED NO_SUCH_OPTION
+#endif
+#ifndef SO_ACCEPTCONN
+#define SO_ACCEPTCONN NO_SUCH_OPTION
+#endif
+#ifndef TCP_CORK
+#define TCP_CORK NO_SUCH_OPTION
+#endif
+#ifndef TCP_FASTOPEN_CONNECT
+#define TCP_FASTOPEN_CONNECT NO_SUCH_OPTION
+#endif
+#ifndef TCP_KEEPIDLE
+#define TCP_KEEPIDLE NO_SUCH_OPTION
+#endif
+#ifndef TCP_KEEPINTVL
+#define TCP_KEEPINTVL NO_SUCH_OPTION
+#endif
+#ifndef TCP_KEEPCNT
+#define TCP_KEEPCNT NO_SUCH_OPTION
+#endif
+#ifndef TCP_FASTOPEN
+#define TCP_FASTOPEN NO_SUCH_OPTION
+#endif
+#ifndef TCP_DEFER_ACCEPT
+#define TCP_DEFER_ACCEPT NO_SUCH_OPTION
+#endif
+#ifndef TCP_USER_TIMEOUT
+#define TCP_USER_TIMEOUT NO_SUCH_OPTION
+#endif
+#ifndef IP_PKTINFO
+#define IP_PKTINFO NO_SUCH_OPTION
+#endif
+#ifndef IPV6_RECVPKTINFO
+#define IPV6_RECVPKTINFO NO_SUCH_OPTION
+#endif
+#ifndef IPV6_TCLASS
+#define IPV6_TCLASS NO_SUCH_OPTION
+#endif
+
 int llsock_opt_get(int fd, int level, int name, void *buf, size_t *len) {
   socklen_t optlen;
 
@@ -67,155 +118,46 @@ static int get_flag(int fd, int level, int name) {
   return rc < 0 ? rc : rc != 0;
 }
 
-static int set_count(int fd, int level, int name, int value) {
-  return value < 0 ? -EINVAL : llsock_opt_setint(fd, level, name, value);
+/* The getter and setter behind each entry of llsock-opts.h. */
+static int get_listed(int fd, int level, int name, enum llsock_opt_kind kind) {
+  if (name == NO_SUCH_OPTION)
+    return -ENOPROTOOPT;
+  if (kind == LLSOCK_OPT_FLAG || kind == LLSOCK_OPT_FLAG_GET)
+    return get_flag(fd, level, name);
+  return llsock_opt_getint(fd, level, name);
 }
 
-#define FLAG_OPTION(option, level, name)                       \
-  int llsock_opt_get_##option(int fd) {                        \
-    return get_flag(fd, level, name);                          \
-  }                                                            \
-  int llsock_opt_set_##option(int fd, int on) {                \
-    return llsock_opt_setint(fd, level, name, on != 0);        \
-  }
-
-/* sizes, counts and times: never negative */
-#define COUNT_OPTION(option, level, name)                      \
-  int llsock_opt_get_##option(int fd) {                        \
-    return llsock_opt_getint(fd, level, name);                 \
-  }                                                            \
-  int llsock_opt_set_##option(int fd, int value) {             \
-    return set_count(fd, level, name, value);                  \
-  }
-
-/* values the kernel range-checks itself */
-#define INT_OPTION(option, level, name)                        \
-  int llsock_opt_get_##option(int fd) {                        \
-    return llsock_opt_getint(fd, level, name);                 \
-  }                                                            \
-  int llsock_opt_set_##option(int fd, int value) {             \
-    return llsock_opt_setint(fd, level, name, value);          \
-  }
-
-/* an option this platform does not have */
-#define MISSING_OPTION(option)                                 \
-  int llsock_opt_get_##option(int fd) {                        \
-    (void)fd;                                                  \
-    return -ENOPROTOOPT;                                       \
-  }                                                            \
-  int llsock_opt_set_##option(int fd, int value) {             \
-    (void)fd, (void)value;                                     \
-    return -ENOPROTOOPT;                                       \
-  }
-
-FLAG_OPTION(nodelay, IPPROTO_TCP, TCP_NODELAY)
-FLAG_OPTION(reuseaddr, SOL_SOCKET, SO_REUSEADDR)
-FLAG_OPTION(broadcast, SOL_SOCKET, SO_BROADCAST)
-FLAG_OPTION(debug, SOL_SOCKET, SO_DEBUG)
-FLAG_OPTION(keepalive, SOL_SOCKET, SO_KEEPALIVE)
-FLAG_OPTION(oobinline, SOL_SOCKET, SO_OOBINLINE)
-FLAG_OPTION(timestamp, SOL_SOCKET, SO_TIMESTAMP)
-FLAG_OPTION(dontroute, SOL_SOCKET, SO_DONTROUTE)
-FLAG_OPTION(v6only, IPPROTO_IPV6, IPV6_V6ONLY)
-COUNT_OPTION(rcvbuf, SOL_SOCKET, SO_RCVBUF)
-COUNT_OPTION(rcvlowat, SOL_SOCKET, SO_RCVLOWAT)
-COUNT_OPTION(sndbuf, SOL_SOCKET, SO_SNDBUF)
-COUNT_OPTION(sndlowat, SOL_SOCKET, SO_SNDLOWAT)
-INT_OPTION(ttl, IPPROTO_IP, IP_TTL)
-INT_OPTION(hoplimit, IPPROTO_IPV6, IPV6_UNICAST_HOPS)
-INT_OPTION(multicast_ttl, IPPROTO_IP, IP_MULTICAST_TTL)
-INT_OPTION(multicast_hops, IPPROTO_IPV6, IPV6_MULTICAST_HOPS)
-
-#ifdef SO_REUSEPORT
-FLAG_OPTION(reuseport, SOL_SOCKET, SO_REUSEPORT)
-#else
-MISSING_OPTION(reuseport)
-#endif
-#ifdef SO_TIMESTAMPNS
-FLAG_OPTION(timestampns, SOL_SOCKET, SO_TIMESTAMPNS)
-#else
-MISSING_OPTION(timestampns)
-#endif
-#ifdef SO_PASSCRED
-FLAG_OPTION(passcred, SOL_SOCKET, SO_PASSCRED)
-#else
-MISSING_OPTION(passcred)
-#endif
-#ifdef TCP_CORK
-FLAG_OPTION(cork, IPPROTO_TCP, TCP_CORK)
-#else
-MISSING_OPTION(cork)
-#endif
-#ifdef TCP_FASTOPEN_CONNECT
-FLAG_OPTION(fastopen_connect, IPPROTO_TCP, TCP_FASTOPEN_CONNECT)
-#else
-MISSING_OPTION(fastopen_connect)
-#endif
-#ifdef IP_PKTINFO
-FLAG_OPTION(pktinfo, IPPROTO_IP, IP_PKTINFO)
-#else
-MISSING_OPTION(pktinfo)
-#endif
-#ifdef IPV6_RECVPKTINFO
-FLAG_OPTION(recvpktinfo, IPPROTO_IPV6, IPV6_RECVPKTINFO)
-#else
-MISSING_OPTION(recvpktinfo)
-#endif
-#ifdef TCP_KEEPIDLE
-COUNT_OPTION(keepidle, IPPROTO_TCP, TCP_KEEPIDLE)
-#else
-MISSING_OPTION(keepidle)
-#endif
-#ifdef TCP_KEEPINTVL
-COUNT_OPTION(keepintvl, IPPROTO_TCP, TCP_KEEPINTVL)
-#else
-MISSING_OPTION(keepintvl)
-#endif
-#ifdef TCP_KEEPCNT
-COUNT_OPTION(keepcnt, IPPROTO_TCP, TCP_KEEPCNT)
-#else
-MISSING_OPTION(keepcnt)
-#endif
-#ifdef TCP_FASTOPEN
-COUNT_OPTION(fastopen, IPPROTO_TCP, TCP_FASTOPEN)
-#else
-MISSING_OPTION(fastopen)
-#endif
-#ifdef TCP_DEFER_ACCEPT
-COUNT_OPTION(defer_accept, IPPROTO_TCP, TCP_DEFER_ACCEPT)
-#else
-MISSING_OPTION(defer_accept)
-#endif
-#ifdef TCP_USER_TIMEOUT
-COUNT_OPTION(user_timeout, IPPROTO_TCP, TCP_USER_TIMEOUT)
-#else
-MISSING_OPTION(user_timeout)
-#endif
-#ifdef IPV6_TCLASS
-INT_OPTION(tclass, IPPROTO_IPV6, IPV6_TCLASS)
-#else
-MISSING_OPTION(tclass)
-#endif
-
-int llsock_opt_get_acceptconn(int fd) {
-#ifdef SO_ACCEPTCONN
-  return get_flag(fd, SOL_SOCKET, SO_ACCEPTCONN);
-#else
-  (void)fd;
-  return -ENOPROTOOPT;
-#endif
-}
-
-int llsock_opt_get_tos(int fd) {
-  return llsock_opt_getint(fd, IPPROTO_IP, IP_TOS);
-}
-
-int llsock_opt_set_tos(int fd, int value) {
-  /* Linux would keep only the low byte of a bigger value */
-  if (value < 0 || value > 255)
+static int set_listed(int fd, int level, int name, enum llsock_opt_kind kind,
+                      int min, int max, int value) {
+  if (name == NO_SUCH_OPTION)
+    return -ENOPROTOOPT;
+  if (kind == LLSOCK_OPT_FLAG)
+    return llsock_opt_setint(fd, level, name, value != 0);
+  /* Linux would keep only the low byte of a bigger IP_TOS, and read a
+   * negative count as a huge one */
+  if ((value < min || value > max) &&
+      !(kind == LLSOCK_OPT_INT_OR_DEFAULT && value == -1))
     return -EINVAL;
-  return llsock_opt_setint(fd, IPPROTO_IP, IP_TOS, value);
+  return llsock_opt_setint(fd, level, name, value);
 }
+
+#define DEFINE_GETTER(name, level, optname, kind)                  \
+  int llsock_opt_get_##name(int fd) {                              \
+    return get_listed(fd, level, optname, LLSOCK_OPT_##kind);      \
+  }
+#define DEFINE_SETTER(name, level, optname, kind, min, max)        \
+  int llsock_opt_set_##name(int fd, int value) {                   \
+    return set_listed(fd, level, optname, LLSOCK_OPT_##kind, min,  \
+                      max, value);                                 \
+  }
+#define DEFINE_SETTER_FLAG DEFINE_SETTER
+#define DEFINE_SETTER_FLAG_GET(name, level, optname, kind, min, max)
+#define DEFINE_SETTER_INT DEFINE_SETTER
+#define DEFINE_SETTER_INT_OR_DEFAULT DEFINE_SETTER
+#define DEFINE_OPTION(name, level, optname, kind, min, max)        \
+  DEFINE_GETTER(name, level, optname, kind)                        \
+  DEFINE_SETTER_##kind(name, level, optname, kind, min, max)
+LLSOCK_OPTIONS(DEFINE_OPTION)
 
 /* AF_INET or AF_INET6 for an inet socket, -EOPNOTSUPP for any other */
 static int inet_family(int fd) {
@@ -408,21 +350,14 @@ static int set_timeout(int fd, int name, double sec) {
   return 0;
 }
 
-int llsock_opt_get_rcvtimeo(int fd, double *sec) {
-  return get_timeout(fd, SO_RCVTIMEO, sec);
-}
-
-int llsock_opt_set_rcvtimeo(int fd, double sec) {
-  return set_timeout(fd, SO_RCVTIMEO, sec);
-}
-
-int llsock_opt_get_sndtimeo(int fd, double *sec) {
-  return get_timeout(fd, SO_SNDTIMEO, sec);
-}
-
-int llsock_opt_set_sndtimeo(int fd, double sec) {
-  return set_timeout(fd, SO_SNDTIMEO, sec);
-}
+#define DEFINE_TIMEOUT(name, optname)              \
+  int llsock_opt_get_##name(int fd, double *sec) { \
+    return get_timeout(fd, optname, sec);          \
+  }                                                \
+  int llsock_opt_set_##name(int fd, double sec) {  \
+    return set_timeout(fd, optname, sec);          \
+  }
+LLSOCK_TIMEOUT_OPTIONS(DEFINE_TIMEOUT)
 
 int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
 #ifdef SO_PEERCRED

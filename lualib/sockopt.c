@@ -10,7 +10,7 @@ typedef struct int_option {
   const char *name;
   int (*get)(int fd);
   int (*set)(int fd, int value); /* NULL: read only */
-  const char *what; /* NULL: a boolean in Lua; else what the integer is */
+  enum llsock_opt_kind kind;
   int min, max;
 } int_option;
 
@@ -20,40 +20,58 @@ typedef struct timeout_option {
   int (*set)(int fd, double sec);
 } timeout_option;
 
-#define FLAG(name) \
-  {#name, llsock_opt_get_##name, llsock_opt_set_##name, NULL, 0, 1}
-#define INT(name, what, min, max) \
-  {#name, llsock_opt_get_##name, llsock_opt_set_##name, what, min, max}
+#define LISTED(name, level, optname, kind, min, max)                     \
+  {#name, llsock_opt_get_##name, LLSOCK_OPT_SETTER(name, kind),          \
+   LLSOCK_OPT_##kind, min, max},
 static const int_option int_options[] = {
-  FLAG(cloexec), FLAG(nonblock), FLAG(nodelay), FLAG(reuseaddr),
-  FLAG(broadcast), FLAG(debug), FLAG(keepalive), FLAG(oobinline),
-  FLAG(timestamp), FLAG(reuseport), FLAG(dontroute), FLAG(timestampns),
-  FLAG(passcred), FLAG(cork), FLAG(fastopen_connect), FLAG(v6only),
-  FLAG(pktinfo), FLAG(recvpktinfo), FLAG(multicast_loop),
-  {"acceptconn", llsock_opt_get_acceptconn, NULL, NULL, 0, 1},
-  INT(rcvbuf, "size", 0, INT_MAX), INT(rcvlowat, "size", 0, INT_MAX),
-  INT(sndbuf, "size", 0, INT_MAX), INT(sndlowat, "size", 0, INT_MAX),
-  INT(keepidle, "seconds", 0, INT_MAX), INT(keepintvl, "seconds", 0, INT_MAX),
-  INT(keepcnt, "count", 0, INT_MAX), INT(fastopen, "queue length", 0, INT_MAX),
-  INT(defer_accept, "seconds", 0, INT_MAX),
-  INT(user_timeout, "milliseconds", 0, INT_MAX),
-  /* -1 asks for the system's default */
-  INT(tos, "tos", 0, 255), INT(tclass, "traffic class", -1, 255),
-  INT(ttl, "ttl", -1, 255), INT(hoplimit, "hop limit", -1, 255),
-  INT(multicast_ttl, "ttl", -1, 255),
-  INT(multicast_hops, "hop limit", -1, 255),
+  LLSOCK_OPTIONS(LISTED)
+  /* flags the library writes by hand: fcntl, or by the socket's family */
+  {"cloexec", llsock_opt_get_cloexec, llsock_opt_set_cloexec,
+   LLSOCK_OPT_FLAG, 0, 1},
+  {"nonblock", llsock_opt_get_nonblock, llsock_opt_set_nonblock,
+   LLSOCK_OPT_FLAG, 0, 1},
+  {"multicast_loop", llsock_opt_get_multicast_loop,
+   llsock_opt_set_multicast_loop, LLSOCK_OPT_FLAG, 0, 1},
 };
-#undef FLAG
-#undef INT
+#undef LISTED
 
+#define TIMEOUT(name, optname) \
+  {#name, llsock_opt_get_##name, llsock_opt_set_##name},
 static const timeout_option timeout_options[] = {
-  {"rcvtimeo", llsock_opt_get_rcvtimeo, llsock_opt_set_rcvtimeo},
-  {"sndtimeo", llsock_opt_get_sndtimeo, llsock_opt_set_sndtimeo},
+  LLSOCK_TIMEOUT_OPTIONS(TIMEOUT)
 };
+#undef TIMEOUT
 
 static void check_writable(lua_State *L, int writable) {
   if (!writable && !lua_isnoneornil(L, 2))
     luaL_argerror(L, 2, "read-only option takes no value");
+}
+
+static int is_flag(const int_option *opt) {
+  return opt->kind == LLSOCK_OPT_FLAG || opt->kind == LLSOCK_OPT_FLAG_GET;
+}
+
+/* The value at arg for opt: a boolean for a flag, else an integer in the
+ * option's range, the same range the library checks. */
+static int check_value(lua_State *L, int arg, const int_option *opt) {
+  int value;
+
+  if (is_flag(opt)) {
+    luaL_checktype(L, arg, LUA_TBOOLEAN);
+    return lua_toboolean(L, arg);
+  }
+  value = llsocket__checkint(L, arg, INT_MIN, INT_MAX, opt->name);
+  if (value >= opt->min && value <= opt->max)
+    return value;
+  if (opt->kind == LLSOCK_OPT_INT_OR_DEFAULT && value == -1)
+    return value;
+  return luaL_argerror(
+      L, arg,
+      lua_pushfstring(L, "%s out of range (%d to %d%s)", opt->name, opt->min,
+                      opt->max,
+                      opt->kind == LLSOCK_OPT_INT_OR_DEFAULT
+                          ? ", or -1 for the default"
+                          : ""));
 }
 
 /* opt.<name>(fd [, value]) -> value read back | nil, err */
@@ -64,21 +82,14 @@ static int int_option_call(lua_State *L) {
 
   check_writable(L, opt->set != NULL);
   if (!lua_isnoneornil(L, 2)) {
-    int value;
-    if (opt->what == NULL) {
-      luaL_checktype(L, 2, LUA_TBOOLEAN);
-      value = lua_toboolean(L, 2);
-    } else {
-      value = llsocket__checkint(L, 2, opt->min, opt->max, opt->what);
-    }
-    rc = opt->set(fd, value);
+    rc = opt->set(fd, check_value(L, 2, opt));
     if (rc < 0)
       return llsocket__pusherror(L, rc);
   }
   rc = opt->get(fd);
   if (rc < 0)
     return llsocket__pusherror(L, rc);
-  if (opt->what == NULL)
+  if (is_flag(opt))
     lua_pushboolean(L, rc);
   else
     lua_pushinteger(L, rc);
