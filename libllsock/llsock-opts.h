@@ -65,6 +65,7 @@ enum llsock_opt_kind {
   X(defer_accept, IPPROTO_TCP, TCP_DEFER_ACCEPT, INT, 0, INT_MAX)            \
   /* milliseconds */                                                         \
   X(user_timeout, IPPROTO_TCP, TCP_USER_TIMEOUT, INT, 0, INT_MAX)            \
+  X(notsent_lowat, IPPROTO_TCP, TCP_NOTSENT_LOWAT, INT, 0, INT_MAX)         \
   /* header fields */                                                        \
   X(tos, IPPROTO_IP, IP_TOS, INT, 0, 255)                                    \
   X(ttl, IPPROTO_IP, IP_TTL, INT_OR_DEFAULT, 1, 255)                         \
