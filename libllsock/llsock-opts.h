@@ -48,6 +48,7 @@ enum llsock_opt_kind {
   X(v6only, IPPROTO_IPV6, IPV6_V6ONLY, FLAG, 0, 1)                           \
   X(pktinfo, IPPROTO_IP, IP_PKTINFO, FLAG, 0, 1)                             \
   X(recvpktinfo, IPPROTO_IPV6, IPV6_RECVPKTINFO, FLAG, 0, 1)                 \
+  X(freebind, IPPROTO_IP, IP_FREEBIND, FLAG, 0, 1)                           \
   /* 1 on a listening socket */                                              \
   X(acceptconn, SOL_SOCKET, SO_ACCEPTCONN, FLAG_GET, 0, 1)                   \
   /* bytes */                                                                \
