@@ -189,10 +189,6 @@ int llsock_sockname(int fd, llsock_addr *addr);
 int llsock_peername(int fd, llsock_addr *addr);
 /* 1 at the out-of-band mark, 0 if not. */
 int llsock_atmark(int fd);
-/* SO_TYPE: SOCK_STREAM, SOCK_DGRAM, ... */
-int llsock_type(int fd);
-/* SO_ERROR: the pending error as a positive errno value, 0 if none. */
-int llsock_error(int fd);
 int llsock_shutdown(int fd, int how);
 
 /* No shutdown before close. */
@@ -418,6 +414,12 @@ int llsock_opt_setint(int fd, int level, int name, int value);
  * flags, bytes for sizes); llsock_opt_set_X() sets it and returns 0.
  * Platforms without an option report -ENOPROTOOPT.
  */
+/* SO_TYPE: SOCK_STREAM, SOCK_DGRAM, ... */
+int llsock_type(int fd);
+/* SO_ERROR: the pending error as a positive errno value, 0 if none; reading
+ * it clears it. */
+int llsock_error(int fd);
+
 /* FD_CLOEXEC */
 int llsock_opt_get_cloexec(int fd);
 int llsock_opt_set_cloexec(int fd, int value);
@@ -490,15 +492,32 @@ int llsock_opt_get_bindtodevice(int fd, char *buf, size_t size);
 int llsock_opt_set_bindtodevice(int fd, const char *ifname);
 
 /*
- * The interface outgoing multicast leaves by (IP_MULTICAST_IF or
- * IPV6_MULTICAST_IF, by the socket's family).  Set: iface as for
- * llsock_mcast_join() (NULL or "" for the default).  Get: an IPv4 socket
- * writes the interface address ("0.0.0.0" when it is the default or was
- * chosen by name or index), an IPv6 socket the interface index in decimal
- * ("0" for the default); returns the length, or -ENOSPC.
+ * A network interface, as the multicast calls take it: by index, or on an
+ * IPv4 socket by the address of one of its interfaces.  All zero (index 0,
+ * INADDR_ANY), or a NULL pointer, leaves the choice to the kernel; naming
+ * it both ways is -EINVAL.
  */
-int llsock_opt_get_multicast_if(int fd, char *buf, size_t size);
-int llsock_opt_set_multicast_if(int fd, const char *iface);
+typedef struct llsock_iface {
+  unsigned int index;
+  struct in_addr addr;
+} llsock_iface;
+
+/*
+ * An interface named as text: a name ("eth0"), an index in decimal ("2"),
+ * an IPv4 address, or NULL or "" for the kernel's choice.  An unknown name
+ * is -ENODEV.
+ */
+int llsock_iface_parse(llsock_iface *iface, const char *text);
+
+/*
+ * The interface outgoing multicast leaves by (IP_MULTICAST_IF or
+ * IPV6_MULTICAST_IF, by the socket's family).  The getter returns the
+ * family, AF_INET or AF_INET6: an IPv4 socket fills iface->addr (INADDR_ANY
+ * for the default, or when chosen by index), an IPv6 socket iface->index
+ * (0 for the default).
+ */
+int llsock_opt_get_multicast_if(int fd, llsock_iface *iface);
+int llsock_opt_set_multicast_if(int fd, const llsock_iface *iface);
 
 /* TCP connection states, with Linux's values. */
 enum {
@@ -540,23 +559,22 @@ int llsock_opt_get_tcpinfo(int fd, llsock_tcpinfo *info);
 
 /*
  * Multicast membership, for IPv4 and IPv6 sockets.  group and source are
- * numeric addresses; iface names the interface by name ("eth0"), by index
- * in decimal ("2"), by IPv4 address (IPv4 sockets only), or is NULL or ""
- * for the one the kernel picks.  Uses the protocol-independent MCAST_*
- * options where the platform has them.
+ * numeric addresses; iface is the interface (NULL for the one the kernel
+ * picks by route; by address on IPv4 sockets only).  Uses the
+ * protocol-independent MCAST_* options where the platform has them.
  */
-int llsock_mcast_join(int fd, const char *group, const char *iface);
-int llsock_mcast_leave(int fd, const char *group, const char *iface);
+int llsock_mcast_join(int fd, const char *group, const llsock_iface *iface);
+int llsock_mcast_leave(int fd, const char *group, const llsock_iface *iface);
 /* Source-specific: receive group only from source, or stop doing so. */
 int llsock_mcast_join_source(int fd, const char *group, const char *source,
-                             const char *iface);
+                             const llsock_iface *iface);
 int llsock_mcast_leave_source(int fd, const char *group, const char *source,
-                              const char *iface);
+                              const llsock_iface *iface);
 /* On an any-source membership: ignore source, or stop ignoring it. */
 int llsock_mcast_block_source(int fd, const char *group, const char *source,
-                              const char *iface);
+                              const llsock_iface *iface);
 int llsock_mcast_unblock_source(int fd, const char *group, const char *source,
-                                const char *iface);
+                                const llsock_iface *iface);
 
 #ifdef __cplusplus
 }

@@ -159,6 +159,14 @@ static int set_listed(int fd, int level, int name, enum llsock_opt_kind kind,
   DEFINE_SETTER_##kind(name, level, optname, kind, min, max)
 LLSOCK_OPTIONS(DEFINE_OPTION)
 
+int llsock_type(int fd) {
+  return llsock_opt_getint(fd, SOL_SOCKET, SO_TYPE);
+}
+
+int llsock_error(int fd) {
+  return llsock_opt_getint(fd, SOL_SOCKET, SO_ERROR);
+}
+
 /* AF_INET or AF_INET6 for an inet socket, -EOPNOTSUPP for any other */
 static int inet_family(int fd) {
   llsock_addr addr;
@@ -381,33 +389,42 @@ int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
 
 /* ---- multicast ----------------------------------------------------------- */
 
-/* An interface as a caller names it: by index, or for IPv4 by address. */
-typedef struct mcast_iface {
-  unsigned int index; /* 0: not by index (the default, or by_addr) */
-  int by_addr;
-  struct in_addr addr;
-} mcast_iface;
-
-static int parse_iface(const char *iface, mcast_iface *out) {
-  memset(out, 0, sizeof(*out));
-  if (iface == NULL || iface[0] == '\0')
+int llsock_iface_parse(llsock_iface *iface, const char *text) {
+  if (iface == NULL)
+    return -EINVAL;
+  memset(iface, 0, sizeof(*iface));
+  if (text == NULL || text[0] == '\0')
     return 0;
-  if (strspn(iface, "0123456789") == strlen(iface)) {
+  if (strspn(text, "0123456789") == strlen(text)) {
     char *end;
     unsigned long index;
     errno = 0;
-    index = strtoul(iface, &end, 10);
+    index = strtoul(text, &end, 10);
     if (errno != 0 || index > UINT_MAX)
       return -ENODEV;
-    out->index = (unsigned int)index;
+    iface->index = (unsigned int)index;
     return 0;
   }
-  if (inet_pton(AF_INET, iface, &out->addr) == 1) {
-    out->by_addr = 1;
+  if (inet_pton(AF_INET, text, &iface->addr) == 1)
     return 0;
-  }
-  out->index = if_nametoindex(iface);
-  return out->index == 0 ? -ENODEV : 0;
+  iface->index = if_nametoindex(text);
+  return iface->index == 0 ? -ENODEV : 0;
+}
+
+/* The kernel's choice for a NULL interface; -EINVAL for one named both by
+ * index and by address. */
+static int check_iface(const llsock_iface **iface) {
+  static const llsock_iface any;
+
+  if (*iface == NULL)
+    *iface = &any;
+  if ((*iface)->index != 0 && (*iface)->addr.s_addr != htonl(INADDR_ANY))
+    return -EINVAL;
+  return 0;
+}
+
+static int by_addr(const llsock_iface *iface) {
+  return iface->addr.s_addr != htonl(INADDR_ANY);
 }
 
 /* A numeric IPv4 or IPv6 address into ss; its family, or -EINVAL. */
@@ -427,48 +444,47 @@ static int parse_group(const char *host, struct sockaddr_storage *ss) {
   return -EINVAL;
 }
 
-int llsock_opt_get_multicast_if(int fd, char *buf, size_t size) {
-  char text[INET_ADDRSTRLEN];
+int llsock_opt_get_multicast_if(int fd, llsock_iface *iface) {
   int family = inet_family(fd);
+  socklen_t len;
 
   if (family < 0)
     return family;
+  if (iface == NULL)
+    return -EINVAL;
+  memset(iface, 0, sizeof(*iface));
   if (family == AF_INET6) {
-    unsigned int index = 0;
-    socklen_t len = sizeof(index);
-    if (getsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, &len) == -1)
+    len = sizeof(iface->index);
+    if (getsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &iface->index,
+                   &len) == -1)
       return -errno;
-    snprintf(text, sizeof(text), "%u", index);
   } else {
-    struct in_addr addr;
-    socklen_t len = sizeof(addr);
-    if (getsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &addr, &len) == -1)
+    len = sizeof(iface->addr);
+    if (getsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &iface->addr, &len) == -1)
       return -errno;
-    inet_ntop(AF_INET, &addr, text, sizeof(text));
   }
-  return copy_string(buf, size, text, strlen(text));
+  return family;
 }
 
-int llsock_opt_set_multicast_if(int fd, const char *iface) {
-  mcast_iface ifc;
+int llsock_opt_set_multicast_if(int fd, const llsock_iface *iface) {
   int family = inet_family(fd), rc;
 
   if (family < 0)
     return family;
-  rc = parse_iface(iface, &ifc);
+  rc = check_iface(&iface);
   if (rc < 0)
     return rc;
   if (family == AF_INET6) {
-    if (ifc.by_addr)
+    if (by_addr(iface))
       return -EINVAL;
-    if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifc.index,
-                   sizeof(ifc.index)) == -1)
+    if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &iface->index,
+                   sizeof(iface->index)) == -1)
       return -errno;
     return 0;
   }
-  if (ifc.index != 0) {
+  if (iface->index != 0) {
 #ifdef __linux__
-    struct ip_mreqn mreqn = {.imr_ifindex = (int)ifc.index};
+    struct ip_mreqn mreqn = {.imr_ifindex = (int)iface->index};
     if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreqn, sizeof(mreqn)) ==
         -1)
       return -errno;
@@ -477,8 +493,8 @@ int llsock_opt_set_multicast_if(int fd, const char *iface) {
     return -ENOPROTOOPT;
 #endif
   }
-  if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &ifc.addr,
-                 sizeof(ifc.addr)) == -1)
+  if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &iface->addr,
+                 sizeof(iface->addr)) == -1)
     return -errno;
   return 0;
 }
@@ -582,9 +598,8 @@ static int mcast_by_index(int fd, int level, enum mcast_op op,
 #endif
 
 static int mcast(int fd, enum mcast_op op, const char *group_host,
-                 const char *source_host, const char *iface) {
+                 const char *source_host, const llsock_iface *iface) {
   struct sockaddr_storage group, source;
-  mcast_iface ifc;
   int family, group_family, rc;
 
   group_family = parse_group(group_host, &group);
@@ -593,13 +608,13 @@ static int mcast(int fd, enum mcast_op op, const char *group_host,
   if (op >= MCAST_OP_JOIN_SOURCE &&
       parse_group(source_host, &source) != group_family)
     return -EINVAL;
-  rc = parse_iface(iface, &ifc);
+  rc = check_iface(&iface);
   if (rc < 0)
     return rc;
   family = inet_family(fd);
   if (family < 0)
     return family;
-  if (ifc.by_addr) {
+  if (by_addr(iface)) {
     /* an interface address exists only in the IPv4 calls */
     if (family != AF_INET || group_family != AF_INET)
       return -EINVAL;
@@ -607,39 +622,39 @@ static int mcast(int fd, enum mcast_op op, const char *group_host,
                       op >= MCAST_OP_JOIN_SOURCE
                           ? (const struct sockaddr_in *)&source
                           : NULL,
-                      ifc.addr);
+                      iface->addr);
   }
   return mcast_by_index(fd, family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
                         op, &group,
                         op >= MCAST_OP_JOIN_SOURCE ? &source : NULL,
-                        ifc.index);
+                        iface->index);
 }
 
-int llsock_mcast_join(int fd, const char *group, const char *iface) {
+int llsock_mcast_join(int fd, const char *group, const llsock_iface *iface) {
   return mcast(fd, MCAST_OP_JOIN, group, NULL, iface);
 }
 
-int llsock_mcast_leave(int fd, const char *group, const char *iface) {
+int llsock_mcast_leave(int fd, const char *group, const llsock_iface *iface) {
   return mcast(fd, MCAST_OP_LEAVE, group, NULL, iface);
 }
 
 int llsock_mcast_join_source(int fd, const char *group, const char *source,
-                             const char *iface) {
+                             const llsock_iface *iface) {
   return mcast(fd, MCAST_OP_JOIN_SOURCE, group, source, iface);
 }
 
 int llsock_mcast_leave_source(int fd, const char *group, const char *source,
-                              const char *iface) {
+                              const llsock_iface *iface) {
   return mcast(fd, MCAST_OP_LEAVE_SOURCE, group, source, iface);
 }
 
 int llsock_mcast_block_source(int fd, const char *group, const char *source,
-                              const char *iface) {
+                              const llsock_iface *iface) {
   return mcast(fd, MCAST_OP_BLOCK_SOURCE, group, source, iface);
 }
 
 int llsock_mcast_unblock_source(int fd, const char *group, const char *source,
-                                const char *iface) {
+                                const llsock_iface *iface) {
   return mcast(fd, MCAST_OP_UNBLOCK_SOURCE, group, source, iface);
 }
 

@@ -1,5 +1,6 @@
 #include "llsocket-int.h"
 
+#include <arpa/inet.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/tcp.h>
@@ -196,45 +197,54 @@ static int bindtodevice_call(lua_State *L) {
   return 1;
 }
 
-/* Room for an interface index in decimal. */
-#define IFACE_BUFSIZ 16
-
 /*
- * An interface argument: nil/none (NULL, the default), an index (written
- * into buf in decimal), or a name or IPv4 address.
+ * An interface argument: nil/none (*out NULL, the kernel's choice), an
+ * index, or a name or IPv4 address given as text.  0, or the error of an
+ * unknown name.
  */
-static const char *opt_iface(lua_State *L, int arg, char buf[IFACE_BUFSIZ]) {
+static int opt_iface(lua_State *L, int arg, llsock_iface *iface,
+                     const llsock_iface **out) {
+  *out = NULL;
   switch (lua_type(L, arg)) {
   case LUA_TNONE:
   case LUA_TNIL:
-    return NULL;
+    return 0;
   case LUA_TNUMBER:
-    snprintf(buf, IFACE_BUFSIZ, "%d",
-             llsocket__checkint(L, arg, 0, INT_MAX, "interface index"));
-    return buf;
+    memset(iface, 0, sizeof(*iface));
+    iface->index =
+        (unsigned int)llsocket__checkint(L, arg, 0, INT_MAX,
+                                         "interface index");
+    *out = iface;
+    return 0;
   case LUA_TSTRING:
-    return check_cstring(L, arg, "interface");
+    *out = iface;
+    return llsock_iface_parse(iface, check_cstring(L, arg, "interface"));
   default:
-    luaL_typeerror(L, arg, "interface name, address or index");
-    return NULL;
+    return luaL_typeerror(L, arg, "interface name, address or index");
   }
 }
 
 /* opt.multicast_if(fd [, iface]) -> address (IPv4) | index (IPv6) */
 static int multicast_if_call(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
-  char iface[IFACE_BUFSIZ], text[LLSOCK_ADDRSTRLEN];
+  llsock_iface iface;
+  const llsock_iface *chosen;
+  char text[INET_ADDRSTRLEN];
   int rc = 0;
 
-  if (!lua_isnoneornil(L, 2))
-    rc = llsock_opt_set_multicast_if(fd, opt_iface(L, 2, iface));
+  if (!lua_isnoneornil(L, 2)) {
+    rc = opt_iface(L, 2, &iface, &chosen);
+    if (rc >= 0)
+      rc = llsock_opt_set_multicast_if(fd, chosen);
+  }
   if (rc >= 0)
-    rc = llsock_opt_get_multicast_if(fd, text, sizeof(text));
+    rc = llsock_opt_get_multicast_if(fd, &iface);
   if (rc < 0)
     return llsocket__pusherror(L, rc);
-  /* an IPv6 socket's index comes as decimal text: make it an integer */
-  if (lua_stringtonumber(L, text) == 0)
-    lua_pushstring(L, text);
+  if (rc == AF_INET6)
+    lua_pushinteger(L, (lua_Integer)iface.index);
+  else
+    lua_pushstring(L, inet_ntop(AF_INET, &iface.addr, text, sizeof(text)));
   return 1;
 }
 
@@ -282,13 +292,13 @@ static int tcpinfo_call(lua_State *L) {
 
 typedef struct group_op {
   const char *name;
-  int (*fn)(int fd, const char *group, const char *iface);
+  int (*fn)(int fd, const char *group, const llsock_iface *iface);
 } group_op;
 
 typedef struct source_op {
   const char *name;
   int (*fn)(int fd, const char *group, const char *source,
-            const char *iface);
+            const llsock_iface *iface);
 } source_op;
 
 static const group_op group_ops[] = {
@@ -308,9 +318,11 @@ static int group_op_call(lua_State *L) {
   const group_op *op = lua_touserdata(L, lua_upvalueindex(1));
   int fd = llsocket__checkfd(L, 1);
   const char *group = check_cstring(L, 2, "group");
-  char iface[IFACE_BUFSIZ];
+  llsock_iface iface;
+  const llsock_iface *chosen;
+  int rc = opt_iface(L, 3, &iface, &chosen);
 
-  return llsocket__pushstatus(L, op->fn(fd, group, opt_iface(L, 3, iface)));
+  return llsocket__pushstatus(L, rc < 0 ? rc : op->fn(fd, group, chosen));
 }
 
 /* opt.join_source(fd, group, source [, iface]) and the like: nothing | err */
@@ -319,10 +331,12 @@ static int source_op_call(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   const char *group = check_cstring(L, 2, "group");
   const char *source = check_cstring(L, 3, "source");
-  char iface[IFACE_BUFSIZ];
+  llsock_iface iface;
+  const llsock_iface *chosen;
+  int rc = opt_iface(L, 4, &iface, &chosen);
 
   return llsocket__pushstatus(
-      L, op->fn(fd, group, source, opt_iface(L, 4, iface)));
+      L, rc < 0 ? rc : op->fn(fd, group, source, chosen));
 }
 
 /* The longest option llsocket.getsockopt() reads as bytes. */
@@ -375,11 +389,25 @@ static int setsockopt_call(lua_State *L) {
   }
 }
 
+/* llsocket.type(fd) -> SOCK_STREAM, ... | nil, err */
+static int type_call(lua_State *L) {
+  return llsocket__pushint(L, llsock_type(llsocket__checkfd(L, 1)));
+}
+
+/* llsocket.error(fd) -> pending error (cleared) or 0 | nil, err */
+static int error_call(lua_State *L) {
+  return llsocket__pushint(L, llsock_error(llsocket__checkfd(L, 1)));
+}
+
 void llsocket__open_sockopt_funcs(lua_State *L) {
-  lua_pushcfunction(L, getsockopt_call);
-  lua_setfield(L, -2, "getsockopt");
-  lua_pushcfunction(L, setsockopt_call);
-  lua_setfield(L, -2, "setsockopt");
+  static const luaL_Reg funcs[] = {
+    {"getsockopt", getsockopt_call},
+    {"setsockopt", setsockopt_call},
+    {"type", type_call},
+    {"error", error_call},
+    {NULL, NULL},
+  };
+  luaL_setfuncs(L, funcs, 0);
 }
 
 static void set_option_functions(lua_State *L) {

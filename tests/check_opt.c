@@ -80,6 +80,18 @@ static int has_net_admin(void) {
   return has_cap(CAP_NET_ADMIN_BIT);
 }
 
+/* The interface named by text, which must exist, as the multicast calls
+ * take it.  Each call fills the next slot of a small ring, so the few one
+ * test holds at once stay valid. */
+static const llsock_iface *iface_of(const char *text) {
+  static llsock_iface ring[8];
+  static size_t next;
+  llsock_iface *iface = &ring[next++ % TU_COUNT(ring)];
+
+  ck_assert_msg(llsock_iface_parse(iface, text) == 0, "interface %s", text);
+  return iface;
+}
+
 /* ---- flags --------------------------------------------------------------- */
 
 START_TEST(fd_flags_on_pipe) {
@@ -1002,7 +1014,7 @@ static int group_sender(const char *source) {
   int fd = llsock_inet_bind(source, NULL, SOCK_DGRAM, 0);
 
   ck_assert_int_ge(fd, 0);
-  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, "127.0.0.1"), 0);
+  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, iface_of("127.0.0.1")), 0);
   ck_assert_int_eq(llsock_opt_set_multicast_loop(fd, 1), 0);
   /* TTL 0: the looped-back copy is delivered, nothing leaves the host */
   ck_assert_int_eq(llsock_opt_set_multicast_ttl(fd, 0), 0);
@@ -1038,33 +1050,35 @@ static int can_join(int rc, const char *test) {
 }
 
 START_TEST(multicast_if_round_trip) {
-  /* On IPv4, multicast_if reads back the address set ("0.0.0.0" for the
-   * default or a choice by name); unknown names are -ENODEV, addresses of
-   * no interface -EADDRNOTAVAIL, a short buffer -ENOSPC; a unix socket has
-   * no multicast at all (-EOPNOTSUPP). */
-  char text[LLSOCK_ADDRSTRLEN], tiny[4];
+  /* On IPv4, multicast_if reads back the address set (INADDR_ANY for the
+   * default or a choice by index) and says AF_INET; an address of no
+   * interface is -EADDRNOTAVAIL, an interface named both by index and by
+   * address -EINVAL, a NULL result pointer -EINVAL; a unix socket has no
+   * multicast at all (-EOPNOTSUPP). */
+  llsock_iface got, both = *iface_of("127.0.0.1");
   int fd = socket_of(SOCK_DGRAM), fds[2];
 
-  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, text, sizeof(text)), 7);
-  ck_assert_str_eq(text, "0.0.0.0");
-  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, "127.0.0.1"), 0);
-  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, text, sizeof(text)), 9);
-  ck_assert_str_eq(text, "127.0.0.1");
-  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, tiny, sizeof(tiny)),
-                   -ENOSPC);
+  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, &got), AF_INET);
+  ck_assert_uint_eq(got.addr.s_addr, htonl(INADDR_ANY));
+  ck_assert_uint_eq(got.index, 0);
+  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, iface_of("127.0.0.1")), 0);
+  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, &got), AF_INET);
+  ck_assert_uint_eq(got.addr.s_addr, htonl(INADDR_LOOPBACK));
   ck_assert_int_eq(llsock_opt_set_multicast_if(fd, NULL), 0);
-  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, text, sizeof(text)), 7);
-  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, "lo"), 0);
-  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, "1"), 0);
-  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, text, sizeof(text)), 7);
-  ck_assert_str_eq(text, "0.0.0.0");
-  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, "nosuchif0"), -ENODEV);
-  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, "192.0.2.1"),
+  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, &got), AF_INET);
+  ck_assert_uint_eq(got.addr.s_addr, htonl(INADDR_ANY));
+  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, iface_of("lo")), 0);
+  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, &got), AF_INET);
+  ck_assert_uint_eq(got.addr.s_addr, htonl(INADDR_ANY));
+  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, iface_of("192.0.2.1")),
                    -EADDRNOTAVAIL);
+  both.index = if_nametoindex("lo");
+  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, &both), -EINVAL);
+  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, NULL), -EINVAL);
   ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, fds), 0);
-  ck_assert_int_eq(llsock_opt_set_multicast_if(fds[0], "lo"), -EOPNOTSUPP);
-  ck_assert_int_eq(llsock_opt_get_multicast_if(fds[0], text, sizeof(text)),
+  ck_assert_int_eq(llsock_opt_set_multicast_if(fds[0], iface_of("lo")),
                    -EOPNOTSUPP);
+  ck_assert_int_eq(llsock_opt_get_multicast_if(fds[0], &got), -EOPNOTSUPP);
   ck_assert_int_eq(llsock_opt_get_multicast_loop(fds[0]), -EOPNOTSUPP);
   ck_assert_int_eq(llsock_opt_set_multicast_loop(fds[0], 1), -EOPNOTSUPP);
   tu_close2(fds[0], fds[1]);
@@ -1073,29 +1087,52 @@ START_TEST(multicast_if_round_trip) {
 END_TEST
 
 START_TEST(multicast_if_ipv6) {
-  /* On IPv6, multicast_if reads back the interface index, whether set by
-   * name or index; "" is the default, 0; an IPv4 address is -EINVAL. */
-  char text[LLSOCK_ADDRSTRLEN], lo[16];
+  /* On IPv6, multicast_if reads back the interface index and says
+   * AF_INET6; the default is index 0; an IPv4 address is -EINVAL. */
+  llsock_iface got, lo = {.index = if_nametoindex("lo")};
   int fd;
 
   if (!tu_ipv6_usable("multicast_if_ipv6"))
     return;
   fd = udp6_socket();
-  snprintf(lo, sizeof(lo), "%u", if_nametoindex("lo"));
-  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, text, sizeof(text)), 1);
-  ck_assert_str_eq(text, "0");
-  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, "lo"), 0);
-  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, text, sizeof(text)),
-                   (int)strlen(lo));
-  ck_assert_str_eq(text, lo);
-  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, ""), 0);
-  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, text, sizeof(text)), 1);
-  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, lo), 0);
-  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, text, sizeof(text)),
-                   (int)strlen(lo));
-  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, "127.0.0.1"), -EINVAL);
-  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, "nosuchif0"), -ENODEV);
+  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, &got), AF_INET6);
+  ck_assert_uint_eq(got.index, 0);
+  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, &lo), 0);
+  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, &got), AF_INET6);
+  ck_assert_uint_eq(got.index, lo.index);
+  ck_assert_uint_eq(got.addr.s_addr, htonl(INADDR_ANY));
+  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, NULL), 0);
+  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, &got), AF_INET6);
+  ck_assert_uint_eq(got.index, 0);
+  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, iface_of("127.0.0.1")),
+                   -EINVAL);
   tu_close(fd);
+}
+END_TEST
+
+START_TEST(iface_parse) {
+  /* An interface named as text: a name or a decimal index gives the index,
+   * an IPv4 address the address, NULL or "" the kernel's choice (all
+   * zero); an unknown name is -ENODEV, an index beyond unsigned int too. */
+  unsigned int lo = if_nametoindex("lo");
+  llsock_iface iface;
+
+  ck_assert_int_eq(llsock_iface_parse(&iface, "lo"), 0);
+  ck_assert_uint_eq(iface.index, lo);
+  ck_assert_uint_eq(iface.addr.s_addr, htonl(INADDR_ANY));
+  ck_assert_int_eq(llsock_iface_parse(&iface, "7"), 0);
+  ck_assert_uint_eq(iface.index, 7);
+  ck_assert_int_eq(llsock_iface_parse(&iface, "192.0.2.1"), 0);
+  ck_assert_uint_eq(iface.index, 0);
+  ck_assert_uint_eq(ntohl(iface.addr.s_addr), 0xc0000201);
+  ck_assert_int_eq(llsock_iface_parse(&iface, ""), 0);
+  ck_assert_uint_eq(iface.index, 0);
+  ck_assert_uint_eq(iface.addr.s_addr, htonl(INADDR_ANY));
+  ck_assert_int_eq(llsock_iface_parse(&iface, NULL), 0);
+  ck_assert_uint_eq(iface.index, 0);
+  ck_assert_int_eq(llsock_iface_parse(&iface, "nosuchif0"), -ENODEV);
+  ck_assert_int_eq(llsock_iface_parse(&iface, "99999999999"), -ENODEV);
+  ck_assert_int_eq(llsock_iface_parse(NULL, "lo"), -EINVAL);
 }
 END_TEST
 
@@ -1118,7 +1155,7 @@ START_TEST(join_and_receive_ipv4) {
     snprintf(index, sizeof(index), "%u", if_nametoindex("lo"));
     iface = index;
   }
-  if (!can_join(llsock_mcast_join(receiver, GROUP4, iface),
+  if (!can_join(llsock_mcast_join(receiver, GROUP4, iface_of(iface)),
                 "join_and_receive_ipv4")) {
     tu_close(receiver);
     return;
@@ -1126,9 +1163,10 @@ START_TEST(join_and_receive_ipv4) {
   sender = group_sender("127.0.0.1");
   send_to_group(sender, receiver, "hello group");
   assert_received(receiver, "hello group");
-  ck_assert_int_eq(llsock_mcast_join(receiver, GROUP4, iface), -EADDRINUSE);
-  ck_assert_int_eq(llsock_mcast_leave(receiver, GROUP4, iface), 0);
-  ck_assert_int_eq(llsock_mcast_leave(receiver, GROUP4, iface),
+  ck_assert_int_eq(llsock_mcast_join(receiver, GROUP4, iface_of(iface)),
+                   -EADDRINUSE);
+  ck_assert_int_eq(llsock_mcast_leave(receiver, GROUP4, iface_of(iface)), 0);
+  ck_assert_int_eq(llsock_mcast_leave(receiver, GROUP4, iface_of(iface)),
                    -EADDRNOTAVAIL);
   tu_close2(receiver, sender);
 }
@@ -1142,7 +1180,7 @@ START_TEST(source_specific_ipv4) {
   int receiver = group_receiver(SSM_GROUP4), good, bad;
 
   if (!can_join(llsock_mcast_join_source(receiver, SSM_GROUP4, "127.0.0.1",
-                                         iface),
+                                         iface_of(iface)),
                 "source_specific_ipv4")) {
     tu_close(receiver);
     return;
@@ -1154,10 +1192,10 @@ START_TEST(source_specific_ipv4) {
   send_to_group(good, receiver, "from .1");
   assert_received(receiver, "from .1");
   ck_assert_int_eq(llsock_mcast_leave_source(receiver, SSM_GROUP4,
-                                             "127.0.0.1", iface),
+                                             "127.0.0.1", iface_of(iface)),
                    0);
   ck_assert_int_eq(llsock_mcast_leave_source(receiver, SSM_GROUP4,
-                                             "127.0.0.1", iface),
+                                             "127.0.0.1", iface_of(iface)),
                    -EINVAL);
   tu_close2(receiver, good);
   tu_close(bad);
@@ -1170,7 +1208,7 @@ START_TEST(block_source_ipv4) {
   const char *iface = _i ? "lo" : "127.0.0.1";
   int receiver = group_receiver(GROUP4), good, bad;
 
-  if (!can_join(llsock_mcast_join(receiver, GROUP4, iface),
+  if (!can_join(llsock_mcast_join(receiver, GROUP4, iface_of(iface)),
                 "block_source_ipv4")) {
     tu_close(receiver);
     return;
@@ -1178,20 +1216,20 @@ START_TEST(block_source_ipv4) {
   good = group_sender("127.0.0.1");
   bad = group_sender("127.0.0.2");
   ck_assert_int_eq(llsock_mcast_block_source(receiver, GROUP4, "127.0.0.2",
-                                             iface),
+                                             iface_of(iface)),
                    0);
   send_to_group(bad, receiver, "blocked");
   send_to_group(good, receiver, "allowed");
   assert_received(receiver, "allowed");
   ck_assert_int_eq(llsock_mcast_unblock_source(receiver, GROUP4, "127.0.0.2",
-                                               iface),
+                                               iface_of(iface)),
                    0);
   ck_assert_int_eq(llsock_mcast_unblock_source(receiver, GROUP4, "127.0.0.2",
-                                               iface),
+                                               iface_of(iface)),
                    -EADDRNOTAVAIL);
   send_to_group(bad, receiver, "unblocked");
   assert_received(receiver, "unblocked");
-  ck_assert_int_eq(llsock_mcast_leave(receiver, GROUP4, iface), 0);
+  ck_assert_int_eq(llsock_mcast_leave(receiver, GROUP4, iface_of(iface)), 0);
   tu_close2(receiver, good);
   tu_close(bad);
 }
@@ -1211,21 +1249,23 @@ START_TEST(join_ipv6) {
   snprintf(index, sizeof(index), "%u", if_nametoindex("lo"));
   receiver = llsock_inet_bind("::", NULL, SOCK_DGRAM, 0);
   ck_assert_int_ge(receiver, 0);
-  if (!can_join(llsock_mcast_join(receiver, GROUP6, "lo"), "join_ipv6")) {
+  if (!can_join(llsock_mcast_join(receiver, GROUP6, iface_of("lo")),
+                "join_ipv6")) {
     tu_close(receiver);
     return;
   }
-  ck_assert_int_eq(llsock_mcast_join(receiver, GROUP6, index), -EADDRINUSE);
+  ck_assert_int_eq(llsock_mcast_join(receiver, GROUP6, iface_of(index)),
+                   -EADDRINUSE);
   ck_assert_int_eq(llsock_mcast_join_source(receiver, SSM_GROUP6, "::1",
-                                            index),
+                                            iface_of(index)),
                    0);
-  ck_assert_int_eq(llsock_mcast_block_source(receiver, GROUP6, "::2", "lo"),
-                   0);
+  ck_assert_int_eq(
+      llsock_mcast_block_source(receiver, GROUP6, "::2", iface_of("lo")), 0);
   ck_assert_int_eq(llsock_mcast_unblock_source(receiver, GROUP6, "::2",
-                                               "lo"),
+                                               iface_of("lo")),
                    0);
   sender = udp6_socket();
-  ck_assert_int_eq(llsock_opt_set_multicast_if(sender, "lo"), 0);
+  ck_assert_int_eq(llsock_opt_set_multicast_if(sender, iface_of("lo")), 0);
   ck_assert_int_eq(llsock_opt_set_multicast_loop(sender, 1), 0);
   ck_assert_int_eq(llsock_opt_set_multicast_hops(sender, 0), 0);
   tu_port_str(port, tu_local_port(receiver));
@@ -1238,10 +1278,10 @@ START_TEST(join_ipv6) {
     assert_received(receiver, "six");
   }
   ck_assert_int_eq(llsock_mcast_leave_source(receiver, SSM_GROUP6, "::1",
-                                             "lo"),
+                                             iface_of("lo")),
                    0);
-  ck_assert_int_eq(llsock_mcast_leave(receiver, GROUP6, "lo"), 0);
-  ck_assert_int_eq(llsock_mcast_leave(receiver, GROUP6, "lo"),
+  ck_assert_int_eq(llsock_mcast_leave(receiver, GROUP6, iface_of("lo")), 0);
+  ck_assert_int_eq(llsock_mcast_leave(receiver, GROUP6, iface_of("lo")),
                    -EADDRNOTAVAIL);
   tu_close2(receiver, sender);
 }
@@ -1258,17 +1298,17 @@ START_TEST(mcast_bad_input) {
 
   ck_assert_int_eq(llsock_mcast_join(fd, "not-a-group", NULL), -EINVAL);
   ck_assert_int_eq(llsock_mcast_join(fd, NULL, NULL), -EINVAL);
-  ck_assert_int_eq(llsock_mcast_join(fd, "127.0.0.1", "lo"), -EINVAL);
-  ck_assert_int_eq(llsock_mcast_join(fd, GROUP4, "nosuchif0"), -ENODEV);
-  ck_assert_int_eq(llsock_mcast_join_source(fd, GROUP4, NULL, "lo"),
+  ck_assert_int_eq(llsock_mcast_join(fd, "127.0.0.1", iface_of("lo")), -EINVAL);
+  ck_assert_int_eq(llsock_mcast_join_source(fd, GROUP4, NULL, iface_of("lo")),
                    -EINVAL);
-  ck_assert_int_eq(llsock_mcast_join_source(fd, GROUP4, "::1", "lo"),
+  ck_assert_int_eq(llsock_mcast_join_source(fd, GROUP4, "::1", iface_of("lo")),
                    -EINVAL);
-  ck_assert_int_eq(llsock_mcast_block_source(fd, GROUP4, "host", "lo"),
-                   -EINVAL);
-  ck_assert_int_eq(llsock_mcast_leave(fd, GROUP4, "lo"), -EADDRNOTAVAIL);
+  ck_assert_int_eq(
+      llsock_mcast_block_source(fd, GROUP4, "host", iface_of("lo")), -EINVAL);
+  ck_assert_int_eq(llsock_mcast_leave(fd, GROUP4, iface_of("lo")),
+                   -EADDRNOTAVAIL);
   ck_assert_int_eq(llsock_mcast_unblock_source(fd, GROUP4, "127.0.0.2",
-                                               "lo"),
+                                               iface_of("lo")),
                    -EINVAL);
   ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, fds), 0);
   ck_assert_int_eq(llsock_mcast_join(fds[0], GROUP4, NULL), -EOPNOTSUPP);
@@ -1277,8 +1317,9 @@ START_TEST(mcast_bad_input) {
   if (!tu_ipv6_usable("mcast_bad_input"))
     return;
   fd = udp6_socket();
-  ck_assert_int_eq(llsock_mcast_join(fd, GROUP6, "127.0.0.1"), -EINVAL);
-  ck_assert_int_eq(llsock_mcast_join(fd, "::1", "lo"), -EINVAL);
+  ck_assert_int_eq(llsock_mcast_join(fd, GROUP6, iface_of("127.0.0.1")),
+                   -EINVAL);
+  ck_assert_int_eq(llsock_mcast_join(fd, "::1", iface_of("lo")), -EINVAL);
   tu_close(fd);
 }
 END_TEST
@@ -1330,6 +1371,7 @@ END_TEST
  * code on fd. */
 static void assert_struct_options_fail(int fd, int code) {
   llsock_tcpinfo info;
+  llsock_iface iface;
   unsigned int mark;
   char text[LLSOCK_ADDRSTRLEN];
   size_t len = sizeof(int);
@@ -1343,23 +1385,25 @@ static void assert_struct_options_fail(int fd, int code) {
   ck_assert_int_eq(llsock_opt_set_mark(fd, 1), code);
   ck_assert_int_eq(llsock_opt_get_bindtodevice(fd, text, sizeof(text)), code);
   ck_assert_int_eq(llsock_opt_set_bindtodevice(fd, "lo"), code);
-  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, text, sizeof(text)), code);
-  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, "127.0.0.1"), code);
+  ck_assert_int_eq(llsock_opt_get_multicast_if(fd, &iface), code);
+  ck_assert_int_eq(llsock_opt_set_multicast_if(fd, iface_of("127.0.0.1")),
+                   code);
   ck_assert_int_eq(llsock_opt_get_tcpinfo(fd, &info), code);
   ck_assert_int_eq(llsock_opt_get(fd, SOL_SOCKET, SO_TYPE, &on, &len), code);
   ck_assert_int_eq(llsock_opt_set(fd, SOL_SOCKET, SO_KEEPALIVE, &on,
                                   sizeof(on)),
                    code);
-  ck_assert_int_eq(llsock_mcast_join(fd, GROUP4, "lo"), code);
+  ck_assert_int_eq(llsock_mcast_join(fd, GROUP4, iface_of("lo")), code);
   ck_assert_int_eq(llsock_mcast_leave(fd, GROUP4, NULL), code);
-  ck_assert_int_eq(llsock_mcast_join_source(fd, GROUP4, "127.0.0.1", "lo"),
-                   code);
+  ck_assert_int_eq(
+      llsock_mcast_join_source(fd, GROUP4, "127.0.0.1", iface_of("lo")), code);
   ck_assert_int_eq(llsock_mcast_leave_source(fd, GROUP4, "127.0.0.1", NULL),
                    code);
-  ck_assert_int_eq(llsock_mcast_block_source(fd, GROUP4, "127.0.0.1", "lo"),
-                   code);
-  ck_assert_int_eq(llsock_mcast_unblock_source(fd, GROUP4, "127.0.0.1", "lo"),
-                   code);
+  ck_assert_int_eq(
+      llsock_mcast_block_source(fd, GROUP4, "127.0.0.1", iface_of("lo")), code);
+  ck_assert_int_eq(
+      llsock_mcast_unblock_source(fd, GROUP4, "127.0.0.1", iface_of("lo")),
+      code);
 }
 
 /* Every named option, read and set, fails with code on fd; with
@@ -1464,6 +1508,7 @@ int main(void) {
   tc = tu_tcase(s, "multicast");
   tcase_add_test(tc, multicast_if_round_trip);
   tcase_add_test(tc, multicast_if_ipv6);
+  tcase_add_test(tc, iface_parse);
   tcase_add_loop_test(tc, join_and_receive_ipv4, 0,
                       (int)TU_COUNT(ipv4_ifaces));
   tcase_add_loop_test(tc, source_specific_ipv4, 0, 2);
