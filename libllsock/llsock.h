@@ -25,6 +25,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include "llsock-errors.h"
 #include "llsock-opts.h"
 
 #ifdef __cplusplus
@@ -42,24 +43,18 @@ const char *llsock_version(void);
 /* ---- errors ------------------------------------------------------------ */
 
 /*
- * Resolver (getaddrinfo/getnameinfo) failures.  They sit far below any
- * -errno value so one int carries both kinds without ambiguity.
+ * Resolver (getaddrinfo/getnameinfo) failures: LLSOCK_EAI_AGAIN,
+ * LLSOCK_EAI_NONAME and the others of LLSOCK_EAI_CODES in llsock-errors.h,
+ * then LLSOCK_EAI_UNKNOWN.  They sit far below any -errno value so one int
+ * carries both kinds without ambiguity.
  */
 #define LLSOCK_EAI_BASE (-3000)
+#define LLSOCK__EAI_CODE(name, n) LLSOCK_EAI_##name = LLSOCK_EAI_BASE - (n),
 enum {
-  LLSOCK_EAI_AGAIN = LLSOCK_EAI_BASE - 1,
-  LLSOCK_EAI_BADFLAGS = LLSOCK_EAI_BASE - 2,
-  LLSOCK_EAI_FAIL = LLSOCK_EAI_BASE - 3,
-  LLSOCK_EAI_FAMILY = LLSOCK_EAI_BASE - 4,
-  LLSOCK_EAI_MEMORY = LLSOCK_EAI_BASE - 5,
-  LLSOCK_EAI_NONAME = LLSOCK_EAI_BASE - 6,
-  LLSOCK_EAI_SERVICE = LLSOCK_EAI_BASE - 7,
-  LLSOCK_EAI_SOCKTYPE = LLSOCK_EAI_BASE - 8,
-  LLSOCK_EAI_OVERFLOW = LLSOCK_EAI_BASE - 9,
-  LLSOCK_EAI_NODATA = LLSOCK_EAI_BASE - 10,
-  LLSOCK_EAI_ADDRFAMILY = LLSOCK_EAI_BASE - 11,
+  LLSOCK_EAI_CODES(LLSOCK__EAI_CODE)
   LLSOCK_EAI_UNKNOWN = LLSOCK_EAI_BASE - 12
 };
+#undef LLSOCK__EAI_CODE
 
 /* Nonzero when code is one of the LLSOCK_EAI_* resolver codes. */
 #define LLSOCK_IS_EAI(code) \
