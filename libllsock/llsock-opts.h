@@ -76,6 +76,13 @@ enum llsock_opt_kind {
   X(multicast_hops, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, INT_OR_DEFAULT, 0, 255)
 
 
+/* Whether a setter of kind with range min..max takes value; a flag takes
+ * any value. */
+#define LLSOCK_OPT_TAKES(kind, min, max, value)                             \
+  ((kind) == LLSOCK_OPT_FLAG || (kind) == LLSOCK_OPT_FLAG_GET ||            \
+   ((value) >= (min) && (value) <= (max)) ||                                \
+   ((kind) == LLSOCK_OPT_INT_OR_DEFAULT && (value) == -1))
+
 /* The setter of a listed option, or NULL for a read-only one. */
 #define LLSOCK_OPT_SETTER(name, kind) LLSOCK__SETTER_##kind(name)
 #define LLSOCK__SETTER_FLAG(name) llsock_opt_set_##name

@@ -129,15 +129,14 @@ static int get_listed(int fd, int level, int name, enum llsock_opt_kind kind) {
 
 static int set_listed(int fd, int level, int name, enum llsock_opt_kind kind,
                       int min, int max, int value) {
+  /* Linux would keep only the low byte of a bigger IP_TOS, and read a
+   * negative count as a huge one */
+  if (!LLSOCK_OPT_TAKES(kind, min, max, value))
+    return -EINVAL;
   if (name == NO_SUCH_OPTION)
     return -ENOPROTOOPT;
   if (kind == LLSOCK_OPT_FLAG)
-    return llsock_opt_setint(fd, level, name, value != 0);
-  /* Linux would keep only the low byte of a bigger IP_TOS, and read a
-   * negative count as a huge one */
-  if ((value < min || value > max) &&
-      !(kind == LLSOCK_OPT_INT_OR_DEFAULT && value == -1))
-    return -EINVAL;
+    value = value != 0;
   return llsock_opt_setint(fd, level, name, value);
 }
 

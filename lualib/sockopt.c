@@ -62,9 +62,7 @@ static int check_value(lua_State *L, int arg, const int_option *opt) {
     return lua_toboolean(L, arg);
   }
   value = llsocket__checkint(L, arg, INT_MIN, INT_MAX, opt->name);
-  if (value >= opt->min && value <= opt->max)
-    return value;
-  if (opt->kind == LLSOCK_OPT_INT_OR_DEFAULT && value == -1)
+  if (LLSOCK_OPT_TAKES(opt->kind, opt->min, opt->max, value))
     return value;
   return luaL_argerror(
       L, arg,
