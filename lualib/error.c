@@ -2,24 +2,28 @@
 
 #include <errno.h>
 
+/* describe(-err) for an error number, or unknown for a number that is no
+ * error; a numeric string is refused, as everywhere in the module. */
+static int push_description(lua_State *L, const char *(*describe)(int),
+                            const char *unknown) {
+  lua_Integer err;
+
+  luaL_argexpected(L, lua_type(L, 1) == LUA_TNUMBER, 1, "integer");
+  err = luaL_checkinteger(L, 1);
+  lua_pushstring(L, err < 0 || err > -(lua_Integer)LLSOCK_EAI_UNKNOWN
+                        ? unknown
+                        : describe(-(int)err));
+  return 1;
+}
+
 /* llsocket.strerror(err) -> message */
 static int error_strerror(lua_State *L) {
-  lua_Integer err = luaL_checkinteger(L, 1);
-
-  lua_pushstring(L, err < 0 || err > -(lua_Integer)LLSOCK_EAI_UNKNOWN
-                        ? "Unknown error"
-                        : llsock_strerror(-(int)err));
-  return 1;
+  return push_description(L, llsock_strerror, "Unknown error");
 }
 
 /* llsocket.errname(err) -> "ECONNREFUSED", "EAI_NONAME", ... */
 static int error_errname(lua_State *L) {
-  lua_Integer err = luaL_checkinteger(L, 1);
-
-  lua_pushstring(L, err < 0 || err > -(lua_Integer)LLSOCK_EAI_UNKNOWN
-                        ? "UNKNOWN"
-                        : llsock_errname(-(int)err));
-  return 1;
+  return push_description(L, llsock_errname, "UNKNOWN");
 }
 
 /* llsocket.errno: names for the numbers scripts compare err against */

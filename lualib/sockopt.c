@@ -102,7 +102,8 @@ static int timeout_option_call(lua_State *L) {
   int rc;
 
   if (!lua_isnoneornil(L, 2)) {
-    sec = (double)luaL_checknumber(L, 2);
+    luaL_argexpected(L, lua_type(L, 2) == LUA_TNUMBER, 2, "number");
+    sec = (double)lua_tonumber(L, 2);
     luaL_argcheck(L, sec >= 0 && sec < INT_MAX, 2,
                   "timeout must be 0 or more seconds");
     rc = opt->set(fd, sec);
@@ -155,7 +156,9 @@ static int mark_call(lua_State *L) {
   int rc = 0;
 
   if (!lua_isnoneornil(L, 2)) {
-    lua_Integer value = luaL_checkinteger(L, 2);
+    lua_Integer value;
+    luaL_argexpected(L, lua_type(L, 2) == LUA_TNUMBER, 2, "integer");
+    value = luaL_checkinteger(L, 2);
     luaL_argcheck(L, value >= 0 && value <= 0xffffffff, 2,
                   "mark out of range");
     rc = llsock_opt_set_mark(fd, (unsigned int)value);

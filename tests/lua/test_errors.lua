@@ -77,6 +77,11 @@ T.case("strerror and errname describe system errors", function()
   T.eq(llsocket.strerror(-1), "Unknown error", "strerror negative")
   T.eq(llsocket.strerror(0), "Success", "strerror 0")
   T.eq(llsocket.errname(0), "OK", "errname 0")
+  -- numbers only, as everywhere in the module: "111" is a string
+  T.argerror(1, "strerror('111')", llsocket.strerror, "111")
+  T.argerror(1, "errname('111')", llsocket.errname, "111")
+  T.argerror(1, "strerror(1.5)", llsocket.strerror, 1.5)
+  T.argerror(1, "errname()", llsocket.errname)
 end)
 
 T.case("resolver failures come back as EAI_* numbers, not errno values",

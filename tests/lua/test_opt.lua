@@ -180,10 +180,10 @@ T.case("every option on a closed fd returns nil, EBADF", function(t)
       T.fails("EBADF", o.name .. " write", o.f(fd, true))
     elseif o.kind == "int" then
       T.fails("EBADF", o.name .. " write", o.f(fd, o.max))
+    elseif o.kind == "timeout" then
+      T.fails("EBADF", o.name .. " write", o.f(fd, 1))
     end
   end
-  T.fails("EBADF", "rcvtimeo write", opt.rcvtimeo(fd, 1))
-  T.fails("EBADF", "sndtimeo write", opt.sndtimeo(fd, 1))
   T.fails("EBADF", "linger write", opt.linger(fd, 1))
   T.fails("EBADF", "mark write", opt.mark(fd, 1))
   T.fails("EBADF", "bindtodevice write", opt.bindtodevice(fd, "lo"))
@@ -251,13 +251,16 @@ end
 T.case("rcvtimeo/sndtimeo take seconds with fractions; 0 means none",
        function(t)
   local fd = t:own("tcp", inet.bind("127.0.0.1", 0, opt.SOCK_STREAM))
-  for _, name in ipairs({ "rcvtimeo", "sndtimeo" }) do
-    local f = opt[name]
+  local timeouts = T.options("timeout")
+  T.eq(#timeouts, 2, "rcvtimeo and sndtimeo")
+  for _, o in ipairs(timeouts) do
+    local f, name = o.f, o.name
     T.truthy(f(fd) == 0, name .. " default 0")
     timeout_roundtrip(f, name, fd, 1.5, true)
     timeout_roundtrip(f, name, fd, 0.25, false)
     timeout_roundtrip(f, name, fd, 2, true)
     timeout_roundtrip(f, name, fd, 0, true)
+    T.argerror(2, name .. "('1.5')", f, fd, "1.5")
   end
 end)
 
@@ -455,6 +458,7 @@ T.case("mark reads 0 and, with CAP_NET_ADMIN, any 32-bit value", function(t)
   T.argerror(2, "mark(-1)", opt.mark, fd, -1)
   T.argerror(2, "mark(2^32)", opt.mark, fd, 1 << 32)
   T.argerror(2, "mark('x')", opt.mark, fd, "x")
+  T.argerror(2, "mark('42')", opt.mark, fd, "42")
   local caps = capabilities()
   if caps & CAP_NET_ADMIN ~= 0 then
     T.eq(opt.mark(fd, 42), 42, "mark 42")

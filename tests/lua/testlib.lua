@@ -323,12 +323,15 @@ local function option_kind(f, closed)
     return "flag"
   elseif msg:find("read-only", 1, true) then
     return "readonly"
+  elseif msg:find("timeout must be", 1, true) then
+    return "timeout"
   end
   return "other"
 end
 
 -- The option functions of llsocket.opt, sorted by name, each as { name, f,
--- kind = "flag" | "int" | "readonly" | "other", min, max, default }; only
+-- kind = "flag" | "int" | "readonly" | "timeout" | "other", min, max,
+-- default }; only
 -- those of kind when it is given.  An option reads nil, EBADF on a closed
 -- fd; the other functions (join, leave, ...) raise for their missing
 -- arguments.
