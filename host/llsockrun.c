@@ -16,9 +16,8 @@
 #include <lua.h>
 #include <lualib.h>
 
-#include "llsock.h"
 #include "llsocket.h"
-#include "repl.h"
+#include "lineedit.h"
 
 #define PROGNAME "llsockrun"
 
@@ -99,10 +98,20 @@ static void usage_error(const char *option) {
   print_usage(stderr);
 }
 
-static void print_version(void) {
+/* libllsock's version as the llsocket module reports it, which loads the
+ * module as require would; the string stays on L's stack. */
+static const char *libllsock_version(lua_State *L) {
+  luaL_requiref(L, "llsocket", luaopen_llsocket, 0);
+  lua_getfield(L, -1, "version");
+  lua_remove(L, -2);
+  return lua_tostring(L, -1);
+}
+
+static void print_version(lua_State *L) {
   printf("%s %s (libllsock %s), %s\n", PROGNAME, PACKAGE_VERSION,
-         llsock_version(), LUA_COPYRIGHT);
+         libllsock_version(L), LUA_COPYRIGHT);
   fflush(stdout);
+  lua_pop(L, 1);
 }
 
 /* ---- running code -------------------------------------------------------- */
@@ -425,9 +434,10 @@ static int print_build_info(lua_State *L) {
     return 0;
   module = lua_gettop(L);
   printf("%s %s\n", PROGNAME, PACKAGE_VERSION);
-  printf("libllsock %s\n", llsock_version());
+  printf("libllsock %s\n", libllsock_version(L));
+  lua_pop(L, 1);
   printf("%s\n", LUA_COPYRIGHT);
-  printf("libedit: %s\n", yes_no(repl_has_line_editing()));
+  printf("libedit: %s\n", yes_no(lineedit_available()));
   printf("IPv6: %s\n", yes_no(module_has(L, module, "opt", "AF_INET6")));
   printf("unix sockets: %s\n", yes_no(module_has(L, module, NULL, "unix")));
   printf("fd passing (SCM_RIGHTS): %s\n",
@@ -456,18 +466,18 @@ static const char *push_prompt(lua_State *L, int first_line) {
 }
 
 /* Reads a line and pushes it; "=expr" on a first line means "return expr". */
-static enum repl_read push_line(lua_State *L, int first_line) {
+static enum lineedit_result push_line(lua_State *L, int first_line) {
   const char *line;
-  enum repl_read result = repl_read_line(push_prompt(L, first_line), &line);
+  enum lineedit_result result = lineedit_read(push_prompt(L, first_line), &line);
 
   lua_pop(L, 1);
-  if (result != REPL_READ_LINE)
+  if (result != LINEEDIT_LINE)
     return result;
   if (first_line && line[0] == '=')
     lua_pushfstring(L, "return %s", line + 1);
   else
     lua_pushstring(L, line);
-  return REPL_READ_LINE;
+  return LINEEDIT_LINE;
 }
 
 /* Compiles the line on top as "return <line>", so an expression prints
@@ -480,7 +490,7 @@ static int load_as_expression(lua_State *L) {
   if (status == LUA_OK) {
     lua_remove(L, -2);
     if (line[0] != '\0')
-      repl_save_line(line);
+      lineedit_save(line);
   } else {
     lua_pop(L, 2);
   }
@@ -510,17 +520,17 @@ static int load_statements(lua_State *L) {
     size_t len;
     const char *chunk = lua_tolstring(L, 1, &len);
     int status = luaL_loadbuffer(L, chunk, len, "=stdin");
-    enum repl_read more;
+    enum lineedit_result more;
 
     if (!is_incomplete(L, status)) {
       /* saved even when wrong, so the user can recall and fix it */
-      repl_save_line(chunk);
+      lineedit_save(chunk);
       return status;
     }
     more = push_line(L, 0);
-    if (more == REPL_READ_EOF)
+    if (more == LINEEDIT_EOF)
       return CHUNK_EOF;
-    if (more == REPL_READ_INTERRUPTED)
+    if (more == LINEEDIT_INTERRUPTED)
       return CHUNK_DISCARDED;
     lua_pushliteral(L, "\n");
     lua_insert(L, -2);
@@ -535,11 +545,11 @@ static int read_chunk(lua_State *L) {
 
   lua_settop(L, 0);
   switch (push_line(L, 1)) {
-  case REPL_READ_EOF:
+  case LINEEDIT_EOF:
     return CHUNK_EOF;
-  case REPL_READ_INTERRUPTED:
+  case LINEEDIT_INTERRUPTED:
     return CHUNK_DISCARDED;
-  case REPL_READ_LINE:
+  case LINEEDIT_LINE:
     break;
   }
   status = load_as_expression(L);
@@ -577,7 +587,7 @@ static void run_repl(lua_State *L) {
   int status;
 
   message_prefix = NULL;
-  repl_open(L);
+  lineedit_open(L);
   for (;;) {
     /* between prompt and code a Ctrl-C must not kill the REPL either: it
      * interrupts the chunk about to run, or is dropped here */
@@ -601,7 +611,7 @@ static void run_repl(lua_State *L) {
   lua_settop(L, 0);
   if (interrupts_enabled)
     set_sigint_action(SIG_DFL, NULL);
-  repl_close();
+  lineedit_close();
   fputs("\n", stdout);
   fflush(stdout);
   message_prefix = prefix;
@@ -626,7 +636,7 @@ static int pmain(lua_State *L) {
     return 1;
   }
   if (flags & OPT_VERSION)
-    print_version();
+    print_version(L);
   if (flags & OPT_IGNORE_ENV) {
     lua_pushboolean(L, 1);
     lua_setfield(L, LUA_REGISTRYINDEX, NO_ENV_FIELD);
@@ -652,7 +662,7 @@ static int pmain(lua_State *L) {
     run_repl(L);
   } else if (script == argc && !(flags & (OPT_EXEC | OPT_VERSION))) {
     if (isatty(STDIN_FILENO)) {
-      print_version();
+      print_version(L);
       run_repl(L);
     } else if (dofile(L, NULL) != LUA_OK) {
       return 0;

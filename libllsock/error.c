@@ -3,28 +3,27 @@
 #include <limits.h>
 #include <string.h>
 
+/* Resolver codes some systems' headers lack; their LLSOCK_EAI_* codes
+ * are then never produced. */
+#define NO_SUCH_EAI INT_MIN
+#ifndef EAI_OVERFLOW
+#define EAI_OVERFLOW NO_SUCH_EAI
+#endif
+#ifndef EAI_NODATA
+#define EAI_NODATA NO_SUCH_EAI
+#endif
+#ifndef EAI_ADDRFAMILY
+#define EAI_ADDRFAMILY NO_SUCH_EAI
+#endif
+
 static const struct {
   int code;
   int eai;
   const char *name;
 } eai_errors[] = {
-  {LLSOCK_EAI_AGAIN, EAI_AGAIN, "EAI_AGAIN"},
-  {LLSOCK_EAI_BADFLAGS, EAI_BADFLAGS, "EAI_BADFLAGS"},
-  {LLSOCK_EAI_FAIL, EAI_FAIL, "EAI_FAIL"},
-  {LLSOCK_EAI_FAMILY, EAI_FAMILY, "EAI_FAMILY"},
-  {LLSOCK_EAI_MEMORY, EAI_MEMORY, "EAI_MEMORY"},
-  {LLSOCK_EAI_NONAME, EAI_NONAME, "EAI_NONAME"},
-  {LLSOCK_EAI_SERVICE, EAI_SERVICE, "EAI_SERVICE"},
-  {LLSOCK_EAI_SOCKTYPE, EAI_SOCKTYPE, "EAI_SOCKTYPE"},
-#ifdef EAI_OVERFLOW
-  {LLSOCK_EAI_OVERFLOW, EAI_OVERFLOW, "EAI_OVERFLOW"},
-#endif
-#ifdef EAI_NODATA
-  {LLSOCK_EAI_NODATA, EAI_NODATA, "EAI_NODATA"},
-#endif
-#ifdef EAI_ADDRFAMILY
-  {LLSOCK_EAI_ADDRFAMILY, EAI_ADDRFAMILY, "EAI_ADDRFAMILY"},
-#endif
+#define EAI_ERROR(name, n) {LLSOCK_EAI_##name, EAI_##name, "EAI_" #name},
+  LLSOCK_EAI_CODES(EAI_ERROR)
+#undef EAI_ERROR
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -43,22 +42,22 @@ int llsock__eai(int gai_rc, int errnum) {
 }
 
 #if !HAVE_STRERRORNAME_NP
-/* Where libc cannot name an errno value, name the ones sockets meet. */
+/* Where libc cannot name an errno value, name the ones sockets meet; the
+ * first of two aliases wins. */
 static const char *errno_name(int e) {
-  switch (e) {
-#define NAME(x) case x: return #x;
-    NAME(EPERM) NAME(ENOENT) NAME(EINTR) NAME(EIO) NAME(EBADF) NAME(EAGAIN)
-    NAME(ENOMEM) NAME(EACCES) NAME(EFAULT) NAME(EEXIST) NAME(ENOTDIR)
-    NAME(EINVAL) NAME(ENFILE) NAME(EMFILE) NAME(ENOSPC) NAME(EPIPE)
-    NAME(ERANGE) NAME(ENAMETOOLONG) NAME(ENOSYS) NAME(ELOOP) NAME(ENOTSOCK)
-    NAME(EDESTADDRREQ) NAME(EMSGSIZE) NAME(EPROTOTYPE) NAME(ENOPROTOOPT)
-    NAME(EPROTONOSUPPORT) NAME(EOPNOTSUPP) NAME(EAFNOSUPPORT)
-    NAME(EADDRINUSE) NAME(EADDRNOTAVAIL) NAME(ENETDOWN) NAME(ENETUNREACH)
-    NAME(ECONNABORTED) NAME(ECONNRESET) NAME(ENOBUFS) NAME(EISCONN)
-    NAME(ENOTCONN) NAME(ETIMEDOUT) NAME(ECONNREFUSED) NAME(EHOSTUNREACH)
-    NAME(EALREADY) NAME(EINPROGRESS)
-#undef NAME
-  }
+  static const struct {
+    int value;
+    const char *name;
+  } names[] = {
+#define ERRNO_NAME(name) {name, #name},
+    LLSOCK_ERRNO_NAMES(ERRNO_NAME)
+#undef ERRNO_NAME
+  };
+  size_t i;
+
+  for (i = 0; i < COUNT(names); i++)
+    if (names[i].value == e)
+      return names[i].name;
   return NULL;
 }
 #endif
@@ -73,7 +72,7 @@ const char *llsock_strerror(int code) {
     if (code == LLSOCK_EAI_UNKNOWN)
       return "Unknown resolver error";
     for (i = 0; i < COUNT(eai_errors); i++)
-      if (eai_errors[i].code == code)
+      if (eai_errors[i].code == code && eai_errors[i].eai != NO_SUCH_EAI)
         return gai_strerror(eai_errors[i].eai);
     return "Resolver error not supported on this platform";
   }

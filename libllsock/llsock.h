@@ -26,6 +26,9 @@
 #include <netdb.h>
 #include <netinet/in.h>
 
+#include "llsock-errors.h"
+#include "llsock-opts.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,24 +44,18 @@ const char *llsock_version(void);
 /* ---- errors ------------------------------------------------------------ */
 
 /*
- * Resolver (getaddrinfo/getnameinfo) failures.  They sit far below any
- * -errno value so one int carries both kinds without ambiguity.
+ * Resolver (getaddrinfo/getnameinfo) failures: LLSOCK_EAI_AGAIN,
+ * LLSOCK_EAI_NONAME and the others of LLSOCK_EAI_CODES in llsock-errors.h,
+ * then LLSOCK_EAI_UNKNOWN.  They sit far below any -errno value so one int
+ * carries both kinds without ambiguity.
  */
 #define LLSOCK_EAI_BASE (-3000)
+#define LLSOCK__EAI_CODE(name, n) LLSOCK_EAI_##name = LLSOCK_EAI_BASE - (n),
 enum {
-  LLSOCK_EAI_AGAIN = LLSOCK_EAI_BASE - 1,
-  LLSOCK_EAI_BADFLAGS = LLSOCK_EAI_BASE - 2,
-  LLSOCK_EAI_FAIL = LLSOCK_EAI_BASE - 3,
-  LLSOCK_EAI_FAMILY = LLSOCK_EAI_BASE - 4,
-  LLSOCK_EAI_MEMORY = LLSOCK_EAI_BASE - 5,
-  LLSOCK_EAI_NONAME = LLSOCK_EAI_BASE - 6,
-  LLSOCK_EAI_SERVICE = LLSOCK_EAI_BASE - 7,
-  LLSOCK_EAI_SOCKTYPE = LLSOCK_EAI_BASE - 8,
-  LLSOCK_EAI_OVERFLOW = LLSOCK_EAI_BASE - 9,
-  LLSOCK_EAI_NODATA = LLSOCK_EAI_BASE - 10,
-  LLSOCK_EAI_ADDRFAMILY = LLSOCK_EAI_BASE - 11,
+  LLSOCK_EAI_CODES(LLSOCK__EAI_CODE)
   LLSOCK_EAI_UNKNOWN = LLSOCK_EAI_BASE - 12
 };
+#undef LLSOCK__EAI_CODE
 
 /* Nonzero when code is one of the LLSOCK_EAI_* resolver codes. */
 #define LLSOCK_IS_EAI(code) \
@@ -235,10 +232,6 @@ int llsock_sockname(int fd, llsock_addr *addr);
 int llsock_peername(int fd, llsock_addr *addr);
 /* 1 at the out-of-band mark, 0 if not. */
 int llsock_atmark(int fd);
-/* SO_TYPE: SOCK_STREAM, SOCK_DGRAM, ... */
-int llsock_type(int fd);
-/* SO_ERROR: the pending error as a positive errno value, 0 if none. */
-int llsock_error(int fd);
 int llsock_shutdown(int fd, int how);
 
 /* No shutdown before close. */
@@ -554,54 +547,54 @@ int llsock_opt_setint(int fd, int level, int name, int value);
  * flags, bytes for sizes); llsock_opt_set_X() sets it and returns 0.
  * Platforms without an option report -ENOPROTOOPT.
  */
+/* SO_TYPE: SOCK_STREAM, SOCK_DGRAM, ... */
+int llsock_type(int fd);
+/* SO_ERROR: the pending error as a positive errno value, 0 if none; reading
+ * it clears it. */
+int llsock_error(int fd);
+
 /* FD_CLOEXEC */
 int llsock_opt_get_cloexec(int fd);
 int llsock_opt_set_cloexec(int fd, int value);
 /* O_NONBLOCK */
 int llsock_opt_get_nonblock(int fd);
 int llsock_opt_set_nonblock(int fd, int value);
-/* TCP_NODELAY */
-int llsock_opt_get_nodelay(int fd);
-int llsock_opt_set_nodelay(int fd, int value);
-/* SO_REUSEADDR */
-int llsock_opt_get_reuseaddr(int fd);
-int llsock_opt_set_reuseaddr(int fd, int value);
-/* SO_BROADCAST */
-int llsock_opt_get_broadcast(int fd);
-int llsock_opt_set_broadcast(int fd, int value);
-/* SO_DEBUG */
-int llsock_opt_get_debug(int fd);
-int llsock_opt_set_debug(int fd, int value);
-/* SO_KEEPALIVE */
-int llsock_opt_get_keepalive(int fd);
-int llsock_opt_set_keepalive(int fd, int value);
-/* SO_OOBINLINE */
-int llsock_opt_get_oobinline(int fd);
-int llsock_opt_set_oobinline(int fd, int value);
-/* SO_TIMESTAMP */
-int llsock_opt_get_timestamp(int fd);
-int llsock_opt_set_timestamp(int fd, int value);
-/* SO_RCVBUF, bytes */
-int llsock_opt_get_rcvbuf(int fd);
-int llsock_opt_set_rcvbuf(int fd, int value);
-/* SO_RCVLOWAT, bytes */
-int llsock_opt_get_rcvlowat(int fd);
-int llsock_opt_set_rcvlowat(int fd, int value);
-/* SO_SNDBUF, bytes */
-int llsock_opt_get_sndbuf(int fd);
-int llsock_opt_set_sndbuf(int fd, int value);
-/* SO_SNDLOWAT, bytes */
-int llsock_opt_get_sndlowat(int fd);
-int llsock_opt_set_sndlowat(int fd, int value);
+/* IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP, by the socket's family */
+int llsock_opt_get_multicast_loop(int fd);
+int llsock_opt_set_multicast_loop(int fd, int value);
+/* IP_RECVERR or IPV6_RECVERR, by the socket's family: errors queue up */
+int llsock_opt_get_recverr(int fd);
+int llsock_opt_set_recverr(int fd, int value);
+
+/* The options of one int, from the list in llsock-opts.h. */
+#define LLSOCK__DECLARE_GETTER(name) int llsock_opt_get_##name(int fd);
+#define LLSOCK__DECLARE_SETTER(name) \
+  int llsock_opt_set_##name(int fd, int value);
+#define LLSOCK__DECLARE_FLAG(name) \
+  LLSOCK__DECLARE_GETTER(name) LLSOCK__DECLARE_SETTER(name)
+#define LLSOCK__DECLARE_FLAG_GET(name) LLSOCK__DECLARE_GETTER(name)
+#define LLSOCK__DECLARE_INT(name) LLSOCK__DECLARE_FLAG(name)
+#define LLSOCK__DECLARE_INT_OR_DEFAULT(name) LLSOCK__DECLARE_FLAG(name)
+#define LLSOCK__DECLARE_OPTION(name, level, optname, kind, min, max) \
+  LLSOCK__DECLARE_##kind(name)
+LLSOCK_OPTIONS(LLSOCK__DECLARE_OPTION)
+#undef LLSOCK__DECLARE_OPTION
+#undef LLSOCK__DECLARE_INT_OR_DEFAULT
+#undef LLSOCK__DECLARE_INT
+#undef LLSOCK__DECLARE_FLAG_GET
+#undef LLSOCK__DECLARE_FLAG
+#undef LLSOCK__DECLARE_SETTER
+#undef LLSOCK__DECLARE_GETTER
 
 /*
  * SO_RCVTIMEO/SO_SNDTIMEO in seconds (0 = no timeout).  A negative, NaN or
  * unrepresentable value is -EINVAL.
  */
-int llsock_opt_get_rcvtimeo(int fd, double *sec);
-int llsock_opt_set_rcvtimeo(int fd, double sec);
-int llsock_opt_get_sndtimeo(int fd, double *sec);
-int llsock_opt_set_sndtimeo(int fd, double sec);
+#define LLSOCK__DECLARE_TIMEOUT(name, optname)       \
+  int llsock_opt_get_##name(int fd, double *sec); \
+  int llsock_opt_set_##name(int fd, double sec);
+LLSOCK_TIMEOUT_OPTIONS(LLSOCK__DECLARE_TIMEOUT)
+#undef LLSOCK__DECLARE_TIMEOUT
 
 /*
  * Raw getsockopt/setsockopt for any level and name.  *len is the size of
@@ -609,92 +602,6 @@ int llsock_opt_set_sndtimeo(int fd, double sec);
  */
 int llsock_opt_get(int fd, int level, int name, void *buf, size_t *len);
 int llsock_opt_set(int fd, int level, int name, const void *buf, size_t len);
-
-/* Flags, read and set as the ones above. */
-/* SO_REUSEPORT */
-int llsock_opt_get_reuseport(int fd);
-int llsock_opt_set_reuseport(int fd, int value);
-/* SO_DONTROUTE */
-int llsock_opt_get_dontroute(int fd);
-int llsock_opt_set_dontroute(int fd, int value);
-/* SO_TIMESTAMPNS */
-int llsock_opt_get_timestampns(int fd);
-int llsock_opt_set_timestampns(int fd, int value);
-/* SO_PASSCRED: SCM_CREDENTIALS come with every message received */
-int llsock_opt_get_passcred(int fd);
-int llsock_opt_set_passcred(int fd, int value);
-/* TCP_CORK (TCP_NOPUSH on BSD) */
-int llsock_opt_get_cork(int fd);
-int llsock_opt_set_cork(int fd, int value);
-/* TCP_FASTOPEN_CONNECT, before connect */
-int llsock_opt_get_fastopen_connect(int fd);
-int llsock_opt_set_fastopen_connect(int fd, int value);
-/* IPV6_V6ONLY, before bind */
-int llsock_opt_get_v6only(int fd);
-int llsock_opt_set_v6only(int fd, int value);
-/* IP_PKTINFO */
-int llsock_opt_get_pktinfo(int fd);
-int llsock_opt_set_pktinfo(int fd, int value);
-/* IPV6_RECVPKTINFO */
-int llsock_opt_get_recvpktinfo(int fd);
-int llsock_opt_set_recvpktinfo(int fd, int value);
-/* IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP, by the socket's family */
-int llsock_opt_get_multicast_loop(int fd);
-int llsock_opt_set_multicast_loop(int fd, int value);
-/* IP_RECVERR or IPV6_RECVERR, by the socket's family: errors queue up */
-int llsock_opt_get_recverr(int fd);
-int llsock_opt_set_recverr(int fd, int value);
-/* SO_ZEROCOPY: sends with MSG_ZEROCOPY may skip the copy (Linux 4.14) */
-int llsock_opt_get_zerocopy(int fd);
-int llsock_opt_set_zerocopy(int fd, int value);
-/* UDP_SEGMENT: the GSO segment size of every send, 0..65535 (0: off) */
-int llsock_opt_get_udp_segment(int fd);
-int llsock_opt_set_udp_segment(int fd, int value);
-/* UDP_GRO: receives may coalesce datagrams (see llsock_recv_segments()) */
-int llsock_opt_get_udp_gro(int fd);
-int llsock_opt_set_udp_gro(int fd, int value);
-/* SO_ACCEPTCONN: 1 on a listening socket; read only */
-int llsock_opt_get_acceptconn(int fd);
-
-/* Counts and times; a negative value is -EINVAL. */
-/* TCP_KEEPIDLE (TCP_KEEPALIVE on macOS), seconds */
-int llsock_opt_get_keepidle(int fd);
-int llsock_opt_set_keepidle(int fd, int value);
-/* TCP_KEEPINTVL, seconds */
-int llsock_opt_get_keepintvl(int fd);
-int llsock_opt_set_keepintvl(int fd, int value);
-/* TCP_KEEPCNT, probes */
-int llsock_opt_get_keepcnt(int fd);
-int llsock_opt_set_keepcnt(int fd, int value);
-/* TCP_FASTOPEN: the length of a server's queue of fast-open requests */
-int llsock_opt_get_fastopen(int fd);
-int llsock_opt_set_fastopen(int fd, int value);
-/* TCP_DEFER_ACCEPT, seconds; Linux rounds up to a retransmission step */
-int llsock_opt_get_defer_accept(int fd);
-int llsock_opt_set_defer_accept(int fd, int value);
-/* TCP_USER_TIMEOUT, milliseconds */
-int llsock_opt_get_user_timeout(int fd);
-int llsock_opt_set_user_timeout(int fd, int value);
-
-/* Header fields; the kernel checks the ranges, except IP_TOS's. */
-/* IP_TOS, 0..255 */
-int llsock_opt_get_tos(int fd);
-int llsock_opt_set_tos(int fd, int value);
-/* IPV6_TCLASS, 0..255, -1 for the default */
-int llsock_opt_get_tclass(int fd);
-int llsock_opt_set_tclass(int fd, int value);
-/* IP_TTL, 1..255, -1 for the default */
-int llsock_opt_get_ttl(int fd);
-int llsock_opt_set_ttl(int fd, int value);
-/* IPV6_UNICAST_HOPS, 0..255, -1 for the default */
-int llsock_opt_get_hoplimit(int fd);
-int llsock_opt_set_hoplimit(int fd, int value);
-/* IP_MULTICAST_TTL, 0..255 */
-int llsock_opt_get_multicast_ttl(int fd);
-int llsock_opt_set_multicast_ttl(int fd, int value);
-/* IPV6_MULTICAST_HOPS, 0..255, -1 for the default */
-int llsock_opt_get_multicast_hops(int fd);
-int llsock_opt_set_multicast_hops(int fd, int value);
 
 /*
  * SO_LINGER: *on is 1 when close lingers up to *sec seconds for unsent
@@ -721,15 +628,32 @@ int llsock_opt_get_bindtodevice(int fd, char *buf, size_t size);
 int llsock_opt_set_bindtodevice(int fd, const char *ifname);
 
 /*
- * The interface outgoing multicast leaves by (IP_MULTICAST_IF or
- * IPV6_MULTICAST_IF, by the socket's family).  Set: iface as for
- * llsock_mcast_join() (NULL or "" for the default).  Get: an IPv4 socket
- * writes the interface address ("0.0.0.0" when it is the default or was
- * chosen by name or index), an IPv6 socket the interface index in decimal
- * ("0" for the default); returns the length, or -ENOSPC.
+ * A network interface, as the multicast calls take it: by index, or on an
+ * IPv4 socket by the address of one of its interfaces.  All zero (index 0,
+ * INADDR_ANY), or a NULL pointer, leaves the choice to the kernel; naming
+ * it both ways is -EINVAL.
  */
-int llsock_opt_get_multicast_if(int fd, char *buf, size_t size);
-int llsock_opt_set_multicast_if(int fd, const char *iface);
+typedef struct llsock_iface {
+  unsigned int index;
+  struct in_addr addr;
+} llsock_iface;
+
+/*
+ * An interface named as text: a name ("eth0"), an index in decimal ("2"),
+ * an IPv4 address, or NULL or "" for the kernel's choice.  An unknown name
+ * is -ENODEV.
+ */
+int llsock_iface_parse(llsock_iface *iface, const char *text);
+
+/*
+ * The interface outgoing multicast leaves by (IP_MULTICAST_IF or
+ * IPV6_MULTICAST_IF, by the socket's family).  The getter returns the
+ * family, AF_INET or AF_INET6: an IPv4 socket fills iface->addr (INADDR_ANY
+ * for the default, or when chosen by index), an IPv6 socket iface->index
+ * (0 for the default).
+ */
+int llsock_opt_get_multicast_if(int fd, llsock_iface *iface);
+int llsock_opt_set_multicast_if(int fd, const llsock_iface *iface);
 
 /* TCP connection states, with Linux's values. */
 enum {
@@ -771,23 +695,22 @@ int llsock_opt_get_tcpinfo(int fd, llsock_tcpinfo *info);
 
 /*
  * Multicast membership, for IPv4 and IPv6 sockets.  group and source are
- * numeric addresses; iface names the interface by name ("eth0"), by index
- * in decimal ("2"), by IPv4 address (IPv4 sockets only), or is NULL or ""
- * for the one the kernel picks.  Uses the protocol-independent MCAST_*
- * options where the platform has them.
+ * numeric addresses; iface is the interface (NULL for the one the kernel
+ * picks by route; by address on IPv4 sockets only).  Uses the
+ * protocol-independent MCAST_* options where the platform has them.
  */
-int llsock_mcast_join(int fd, const char *group, const char *iface);
-int llsock_mcast_leave(int fd, const char *group, const char *iface);
+int llsock_mcast_join(int fd, const char *group, const llsock_iface *iface);
+int llsock_mcast_leave(int fd, const char *group, const llsock_iface *iface);
 /* Source-specific: receive group only from source, or stop doing so. */
 int llsock_mcast_join_source(int fd, const char *group, const char *source,
-                             const char *iface);
+                             const llsock_iface *iface);
 int llsock_mcast_leave_source(int fd, const char *group, const char *source,
-                              const char *iface);
+                              const llsock_iface *iface);
 /* On an any-source membership: ignore source, or stop ignoring it. */
 int llsock_mcast_block_source(int fd, const char *group, const char *source,
-                              const char *iface);
+                              const llsock_iface *iface);
 int llsock_mcast_unblock_source(int fd, const char *group, const char *source,
-                                const char *iface);
+                                const llsock_iface *iface);
 
 #ifdef __cplusplus
 }

@@ -107,14 +107,6 @@ int llsock_atmark(int fd) {
   return rc == -1 ? -errno : rc;
 }
 
-int llsock_type(int fd) {
-  return llsock_opt_getint(fd, SOL_SOCKET, SO_TYPE);
-}
-
-int llsock_error(int fd) {
-  return llsock_opt_getint(fd, SOL_SOCKET, SO_ERROR);
-}
-
 static int valid_how(int how) {
   return how == SHUT_RD || how == SHUT_WR || how == SHUT_RDWR;
 }

@@ -20,6 +20,66 @@
 #define TCP_CORK TCP_NOPUSH
 #endif
 
+/*
+ * Options of llsock-opts.h that some systems' headers lack: their calls
+ * report -ENOPROTOOPT there.  An option every target has needs no line.
+ */
+#define NO_SUCH_OPTION INT_MIN
+#ifndef SO_REUSEPORT
+#define SO_REUSEPORT NO_SUCH_OPTION
+#endif
+#ifndef SO_TIMESTAMPNS
+#define SO_TIMESTAMPNS NO_SUCH_OPTION
+#endif
+#ifndef SO_PASSCRED
+#define SO_PASSCRED NO_SUCH_OPTION
+#endif
+#ifndef SO_ACCEPTCONN
+#define SO_ACCEPTCONN NO_SUCH_OPTION
+#endif
+#ifndef TCP_CORK
+#define TCP_CORK NO_SUCH_OPTION
+#endif
+#ifndef TCP_FASTOPEN_CONNECT
+#define TCP_FASTOPEN_CONNECT NO_SUCH_OPTION
+#endif
+#ifndef TCP_KEEPIDLE
+#define TCP_KEEPIDLE NO_SUCH_OPTION
+#endif
+#ifndef TCP_KEEPINTVL
+#define TCP_KEEPINTVL NO_SUCH_OPTION
+#endif
+#ifndef TCP_KEEPCNT
+#define TCP_KEEPCNT NO_SUCH_OPTION
+#endif
+#ifndef TCP_FASTOPEN
+#define TCP_FASTOPEN NO_SUCH_OPTION
+#endif
+#ifndef TCP_DEFER_ACCEPT
+#define TCP_DEFER_ACCEPT NO_SUCH_OPTION
+#endif
+#ifndef TCP_USER_TIMEOUT
+#define TCP_USER_TIMEOUT NO_SUCH_OPTION
+#endif
+#ifndef IP_PKTINFO
+#define IP_PKTINFO NO_SUCH_OPTION
+#endif
+#ifndef IPV6_RECVPKTINFO
+#define IPV6_RECVPKTINFO NO_SUCH_OPTION
+#endif
+#ifndef SO_ZEROCOPY
+#define SO_ZEROCOPY NO_SUCH_OPTION
+#endif
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT NO_SUCH_OPTION
+#endif
+#ifndef UDP_GRO
+#define UDP_GRO NO_SUCH_OPTION
+#endif
+#ifndef IPV6_TCLASS
+#define IPV6_TCLASS NO_SUCH_OPTION
+#endif
+
 int llsock_opt_get(int fd, int level, int name, void *buf, size_t *len) {
   socklen_t optlen;
 
@@ -68,166 +128,52 @@ static int get_flag(int fd, int level, int name) {
   return rc < 0 ? rc : rc != 0;
 }
 
-static int set_count(int fd, int level, int name, int value) {
-  return value < 0 ? -EINVAL : llsock_opt_setint(fd, level, name, value);
+/* The getter and setter behind each entry of llsock-opts.h. */
+static int get_listed(int fd, int level, int name, enum llsock_opt_kind kind) {
+  if (name == NO_SUCH_OPTION)
+    return -ENOPROTOOPT;
+  if (kind == LLSOCK_OPT_FLAG || kind == LLSOCK_OPT_FLAG_GET)
+    return get_flag(fd, level, name);
+  return llsock_opt_getint(fd, level, name);
 }
 
-#define FLAG_OPTION(option, level, name)                       \
-  int llsock_opt_get_##option(int fd) {                        \
-    return get_flag(fd, level, name);                          \
-  }                                                            \
-  int llsock_opt_set_##option(int fd, int on) {                \
-    return llsock_opt_setint(fd, level, name, on != 0);        \
-  }
-
-/* sizes, counts and times: never negative */
-#define COUNT_OPTION(option, level, name)                      \
-  int llsock_opt_get_##option(int fd) {                        \
-    return llsock_opt_getint(fd, level, name);                 \
-  }                                                            \
-  int llsock_opt_set_##option(int fd, int value) {             \
-    return set_count(fd, level, name, value);                  \
-  }
-
-/* values the kernel range-checks itself */
-#define INT_OPTION(option, level, name)                        \
-  int llsock_opt_get_##option(int fd) {                        \
-    return llsock_opt_getint(fd, level, name);                 \
-  }                                                            \
-  int llsock_opt_set_##option(int fd, int value) {             \
-    return llsock_opt_setint(fd, level, name, value);          \
-  }
-
-/* an option this platform does not have */
-#define MISSING_OPTION(option)                                 \
-  int llsock_opt_get_##option(int fd) {                        \
-    (void)fd;                                                  \
-    return -ENOPROTOOPT;                                       \
-  }                                                            \
-  int llsock_opt_set_##option(int fd, int value) {             \
-    (void)fd, (void)value;                                     \
-    return -ENOPROTOOPT;                                       \
-  }
-
-FLAG_OPTION(nodelay, IPPROTO_TCP, TCP_NODELAY)
-FLAG_OPTION(reuseaddr, SOL_SOCKET, SO_REUSEADDR)
-FLAG_OPTION(broadcast, SOL_SOCKET, SO_BROADCAST)
-FLAG_OPTION(debug, SOL_SOCKET, SO_DEBUG)
-FLAG_OPTION(keepalive, SOL_SOCKET, SO_KEEPALIVE)
-FLAG_OPTION(oobinline, SOL_SOCKET, SO_OOBINLINE)
-FLAG_OPTION(timestamp, SOL_SOCKET, SO_TIMESTAMP)
-FLAG_OPTION(dontroute, SOL_SOCKET, SO_DONTROUTE)
-FLAG_OPTION(v6only, IPPROTO_IPV6, IPV6_V6ONLY)
-COUNT_OPTION(rcvbuf, SOL_SOCKET, SO_RCVBUF)
-COUNT_OPTION(rcvlowat, SOL_SOCKET, SO_RCVLOWAT)
-COUNT_OPTION(sndbuf, SOL_SOCKET, SO_SNDBUF)
-COUNT_OPTION(sndlowat, SOL_SOCKET, SO_SNDLOWAT)
-INT_OPTION(ttl, IPPROTO_IP, IP_TTL)
-INT_OPTION(hoplimit, IPPROTO_IPV6, IPV6_UNICAST_HOPS)
-INT_OPTION(multicast_ttl, IPPROTO_IP, IP_MULTICAST_TTL)
-INT_OPTION(multicast_hops, IPPROTO_IPV6, IPV6_MULTICAST_HOPS)
-
-#ifdef SO_REUSEPORT
-FLAG_OPTION(reuseport, SOL_SOCKET, SO_REUSEPORT)
-#else
-MISSING_OPTION(reuseport)
-#endif
-#ifdef SO_TIMESTAMPNS
-FLAG_OPTION(timestampns, SOL_SOCKET, SO_TIMESTAMPNS)
-#else
-MISSING_OPTION(timestampns)
-#endif
-#ifdef SO_PASSCRED
-FLAG_OPTION(passcred, SOL_SOCKET, SO_PASSCRED)
-#else
-MISSING_OPTION(passcred)
-#endif
-#ifdef TCP_CORK
-FLAG_OPTION(cork, IPPROTO_TCP, TCP_CORK)
-#else
-MISSING_OPTION(cork)
-#endif
-#ifdef TCP_FASTOPEN_CONNECT
-FLAG_OPTION(fastopen_connect, IPPROTO_TCP, TCP_FASTOPEN_CONNECT)
-#else
-MISSING_OPTION(fastopen_connect)
-#endif
-#ifdef IP_PKTINFO
-FLAG_OPTION(pktinfo, IPPROTO_IP, IP_PKTINFO)
-#else
-MISSING_OPTION(pktinfo)
-#endif
-#ifdef IPV6_RECVPKTINFO
-FLAG_OPTION(recvpktinfo, IPPROTO_IPV6, IPV6_RECVPKTINFO)
-#else
-MISSING_OPTION(recvpktinfo)
-#endif
-#ifdef TCP_KEEPIDLE
-COUNT_OPTION(keepidle, IPPROTO_TCP, TCP_KEEPIDLE)
-#else
-MISSING_OPTION(keepidle)
-#endif
-#ifdef TCP_KEEPINTVL
-COUNT_OPTION(keepintvl, IPPROTO_TCP, TCP_KEEPINTVL)
-#else
-MISSING_OPTION(keepintvl)
-#endif
-#ifdef TCP_KEEPCNT
-COUNT_OPTION(keepcnt, IPPROTO_TCP, TCP_KEEPCNT)
-#else
-MISSING_OPTION(keepcnt)
-#endif
-#ifdef TCP_FASTOPEN
-COUNT_OPTION(fastopen, IPPROTO_TCP, TCP_FASTOPEN)
-#else
-MISSING_OPTION(fastopen)
-#endif
-#ifdef TCP_DEFER_ACCEPT
-COUNT_OPTION(defer_accept, IPPROTO_TCP, TCP_DEFER_ACCEPT)
-#else
-MISSING_OPTION(defer_accept)
-#endif
-#ifdef TCP_USER_TIMEOUT
-COUNT_OPTION(user_timeout, IPPROTO_TCP, TCP_USER_TIMEOUT)
-#else
-MISSING_OPTION(user_timeout)
-#endif
-#ifdef IPV6_TCLASS
-INT_OPTION(tclass, IPPROTO_IPV6, IPV6_TCLASS)
-#else
-MISSING_OPTION(tclass)
-#endif
-
-/* UDP segmentation offload, Linux 4.18 (GSO) and 5.0 (GRO) */
-#ifdef UDP_SEGMENT
-INT_OPTION(udp_segment, SOL_UDP, UDP_SEGMENT)
-#else
-MISSING_OPTION(udp_segment)
-#endif
-#ifdef UDP_GRO
-FLAG_OPTION(udp_gro, SOL_UDP, UDP_GRO)
-#else
-MISSING_OPTION(udp_gro)
-#endif
-
-int llsock_opt_get_acceptconn(int fd) {
-#ifdef SO_ACCEPTCONN
-  return get_flag(fd, SOL_SOCKET, SO_ACCEPTCONN);
-#else
-  (void)fd;
-  return -ENOPROTOOPT;
-#endif
-}
-
-int llsock_opt_get_tos(int fd) {
-  return llsock_opt_getint(fd, IPPROTO_IP, IP_TOS);
-}
-
-int llsock_opt_set_tos(int fd, int value) {
-  /* Linux would keep only the low byte of a bigger value */
-  if (value < 0 || value > 255)
+static int set_listed(int fd, int level, int name, enum llsock_opt_kind kind,
+                      int min, int max, int value) {
+  /* Linux would keep only the low byte of a bigger IP_TOS, and read a
+   * negative count as a huge one */
+  if (!LLSOCK_OPT_TAKES(kind, min, max, value))
     return -EINVAL;
-  return llsock_opt_setint(fd, IPPROTO_IP, IP_TOS, value);
+  if (name == NO_SUCH_OPTION)
+    return -ENOPROTOOPT;
+  if (kind == LLSOCK_OPT_FLAG)
+    value = value != 0;
+  return llsock_opt_setint(fd, level, name, value);
+}
+
+#define DEFINE_GETTER(name, level, optname, kind)                  \
+  int llsock_opt_get_##name(int fd) {                              \
+    return get_listed(fd, level, optname, LLSOCK_OPT_##kind);      \
+  }
+#define DEFINE_SETTER(name, level, optname, kind, min, max)        \
+  int llsock_opt_set_##name(int fd, int value) {                   \
+    return set_listed(fd, level, optname, LLSOCK_OPT_##kind, min,  \
+                      max, value);                                 \
+  }
+#define DEFINE_SETTER_FLAG DEFINE_SETTER
+#define DEFINE_SETTER_FLAG_GET(name, level, optname, kind, min, max)
+#define DEFINE_SETTER_INT DEFINE_SETTER
+#define DEFINE_SETTER_INT_OR_DEFAULT DEFINE_SETTER
+#define DEFINE_OPTION(name, level, optname, kind, min, max)        \
+  DEFINE_GETTER(name, level, optname, kind)                        \
+  DEFINE_SETTER_##kind(name, level, optname, kind, min, max)
+LLSOCK_OPTIONS(DEFINE_OPTION)
+
+int llsock_type(int fd) {
+  return llsock_opt_getint(fd, SOL_SOCKET, SO_TYPE);
+}
+
+int llsock_error(int fd) {
+  return llsock_opt_getint(fd, SOL_SOCKET, SO_ERROR);
 }
 
 /* AF_INET or AF_INET6 for an inet socket, -EOPNOTSUPP for any other */
@@ -261,7 +207,7 @@ int llsock_opt_set_multicast_loop(int fd, int on) {
   return llsock_opt_setint(fd, IPPROTO_IP, IP_MULTICAST_LOOP, on != 0);
 }
 
-/* The error queue and zerocopy (Linux) */
+/* The error queue (Linux) */
 #if defined(IP_RECVERR) && defined(IPV6_RECVERR)
 int llsock_opt_get_recverr(int fd) {
   int family = inet_family(fd);
@@ -283,12 +229,15 @@ int llsock_opt_set_recverr(int fd, int on) {
   return llsock_opt_setint(fd, IPPROTO_IP, IP_RECVERR, on != 0);
 }
 #else
-MISSING_OPTION(recverr)
-#endif
-#ifdef SO_ZEROCOPY
-FLAG_OPTION(zerocopy, SOL_SOCKET, SO_ZEROCOPY)
-#else
-MISSING_OPTION(zerocopy)
+int llsock_opt_get_recverr(int fd) {
+  (void)fd;
+  return -ENOPROTOOPT;
+}
+
+int llsock_opt_set_recverr(int fd, int on) {
+  (void)fd, (void)on;
+  return -ENOPROTOOPT;
+}
 #endif
 
 int llsock_opt_get_linger(int fd, int *on, int *sec) {
@@ -451,21 +400,14 @@ static int set_timeout(int fd, int name, double sec) {
   return 0;
 }
 
-int llsock_opt_get_rcvtimeo(int fd, double *sec) {
-  return get_timeout(fd, SO_RCVTIMEO, sec);
-}
-
-int llsock_opt_set_rcvtimeo(int fd, double sec) {
-  return set_timeout(fd, SO_RCVTIMEO, sec);
-}
-
-int llsock_opt_get_sndtimeo(int fd, double *sec) {
-  return get_timeout(fd, SO_SNDTIMEO, sec);
-}
-
-int llsock_opt_set_sndtimeo(int fd, double sec) {
-  return set_timeout(fd, SO_SNDTIMEO, sec);
-}
+#define DEFINE_TIMEOUT(name, optname)              \
+  int llsock_opt_get_##name(int fd, double *sec) { \
+    return get_timeout(fd, optname, sec);          \
+  }                                                \
+  int llsock_opt_set_##name(int fd, double sec) {  \
+    return set_timeout(fd, optname, sec);          \
+  }
+LLSOCK_TIMEOUT_OPTIONS(DEFINE_TIMEOUT)
 
 int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
 #ifdef SO_PEERCRED
@@ -489,33 +431,42 @@ int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
 
 /* ---- multicast ----------------------------------------------------------- */
 
-/* An interface as a caller names it: by index, or for IPv4 by address. */
-typedef struct mcast_iface {
-  unsigned int index; /* 0: not by index (the default, or by_addr) */
-  int by_addr;
-  struct in_addr addr;
-} mcast_iface;
-
-static int parse_iface(const char *iface, mcast_iface *out) {
-  memset(out, 0, sizeof(*out));
-  if (iface == NULL || iface[0] == '\0')
+int llsock_iface_parse(llsock_iface *iface, const char *text) {
+  if (iface == NULL)
+    return -EINVAL;
+  memset(iface, 0, sizeof(*iface));
+  if (text == NULL || text[0] == '\0')
     return 0;
-  if (strspn(iface, "0123456789") == strlen(iface)) {
+  if (strspn(text, "0123456789") == strlen(text)) {
     char *end;
     unsigned long index;
     errno = 0;
-    index = strtoul(iface, &end, 10);
+    index = strtoul(text, &end, 10);
     if (errno != 0 || index > UINT_MAX)
       return -ENODEV;
-    out->index = (unsigned int)index;
+    iface->index = (unsigned int)index;
     return 0;
   }
-  if (inet_pton(AF_INET, iface, &out->addr) == 1) {
-    out->by_addr = 1;
+  if (inet_pton(AF_INET, text, &iface->addr) == 1)
     return 0;
-  }
-  out->index = if_nametoindex(iface);
-  return out->index == 0 ? -ENODEV : 0;
+  iface->index = if_nametoindex(text);
+  return iface->index == 0 ? -ENODEV : 0;
+}
+
+/* The kernel's choice for a NULL interface; -EINVAL for one named both by
+ * index and by address. */
+static int check_iface(const llsock_iface **iface) {
+  static const llsock_iface any;
+
+  if (*iface == NULL)
+    *iface = &any;
+  if ((*iface)->index != 0 && (*iface)->addr.s_addr != htonl(INADDR_ANY))
+    return -EINVAL;
+  return 0;
+}
+
+static int by_addr(const llsock_iface *iface) {
+  return iface->addr.s_addr != htonl(INADDR_ANY);
 }
 
 /* A numeric IPv4 or IPv6 address into ss; its family, or -EINVAL. */
@@ -535,48 +486,47 @@ static int parse_group(const char *host, struct sockaddr_storage *ss) {
   return -EINVAL;
 }
 
-int llsock_opt_get_multicast_if(int fd, char *buf, size_t size) {
-  char text[INET_ADDRSTRLEN];
+int llsock_opt_get_multicast_if(int fd, llsock_iface *iface) {
   int family = inet_family(fd);
+  socklen_t len;
 
   if (family < 0)
     return family;
+  if (iface == NULL)
+    return -EINVAL;
+  memset(iface, 0, sizeof(*iface));
   if (family == AF_INET6) {
-    unsigned int index = 0;
-    socklen_t len = sizeof(index);
-    if (getsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, &len) == -1)
+    len = sizeof(iface->index);
+    if (getsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &iface->index,
+                   &len) == -1)
       return -errno;
-    snprintf(text, sizeof(text), "%u", index);
   } else {
-    struct in_addr addr;
-    socklen_t len = sizeof(addr);
-    if (getsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &addr, &len) == -1)
+    len = sizeof(iface->addr);
+    if (getsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &iface->addr, &len) == -1)
       return -errno;
-    inet_ntop(AF_INET, &addr, text, sizeof(text));
   }
-  return copy_string(buf, size, text, strlen(text));
+  return family;
 }
 
-int llsock_opt_set_multicast_if(int fd, const char *iface) {
-  mcast_iface ifc;
+int llsock_opt_set_multicast_if(int fd, const llsock_iface *iface) {
   int family = inet_family(fd), rc;
 
   if (family < 0)
     return family;
-  rc = parse_iface(iface, &ifc);
+  rc = check_iface(&iface);
   if (rc < 0)
     return rc;
   if (family == AF_INET6) {
-    if (ifc.by_addr)
+    if (by_addr(iface))
       return -EINVAL;
-    if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &ifc.index,
-                   sizeof(ifc.index)) == -1)
+    if (setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &iface->index,
+                   sizeof(iface->index)) == -1)
       return -errno;
     return 0;
   }
-  if (ifc.index != 0) {
+  if (iface->index != 0) {
 #ifdef __linux__
-    struct ip_mreqn mreqn = {.imr_ifindex = (int)ifc.index};
+    struct ip_mreqn mreqn = {.imr_ifindex = (int)iface->index};
     if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mreqn, sizeof(mreqn)) ==
         -1)
       return -errno;
@@ -585,8 +535,8 @@ int llsock_opt_set_multicast_if(int fd, const char *iface) {
     return -ENOPROTOOPT;
 #endif
   }
-  if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &ifc.addr,
-                 sizeof(ifc.addr)) == -1)
+  if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &iface->addr,
+                 sizeof(iface->addr)) == -1)
     return -errno;
   return 0;
 }
@@ -690,9 +640,8 @@ static int mcast_by_index(int fd, int level, enum mcast_op op,
 #endif
 
 static int mcast(int fd, enum mcast_op op, const char *group_host,
-                 const char *source_host, const char *iface) {
+                 const char *source_host, const llsock_iface *iface) {
   struct sockaddr_storage group, source;
-  mcast_iface ifc;
   int family, group_family, rc;
 
   group_family = parse_group(group_host, &group);
@@ -701,13 +650,13 @@ static int mcast(int fd, enum mcast_op op, const char *group_host,
   if (op >= MCAST_OP_JOIN_SOURCE &&
       parse_group(source_host, &source) != group_family)
     return -EINVAL;
-  rc = parse_iface(iface, &ifc);
+  rc = check_iface(&iface);
   if (rc < 0)
     return rc;
   family = inet_family(fd);
   if (family < 0)
     return family;
-  if (ifc.by_addr) {
+  if (by_addr(iface)) {
     /* an interface address exists only in the IPv4 calls */
     if (family != AF_INET || group_family != AF_INET)
       return -EINVAL;
@@ -715,39 +664,39 @@ static int mcast(int fd, enum mcast_op op, const char *group_host,
                       op >= MCAST_OP_JOIN_SOURCE
                           ? (const struct sockaddr_in *)&source
                           : NULL,
-                      ifc.addr);
+                      iface->addr);
   }
   return mcast_by_index(fd, family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP,
                         op, &group,
                         op >= MCAST_OP_JOIN_SOURCE ? &source : NULL,
-                        ifc.index);
+                        iface->index);
 }
 
-int llsock_mcast_join(int fd, const char *group, const char *iface) {
+int llsock_mcast_join(int fd, const char *group, const llsock_iface *iface) {
   return mcast(fd, MCAST_OP_JOIN, group, NULL, iface);
 }
 
-int llsock_mcast_leave(int fd, const char *group, const char *iface) {
+int llsock_mcast_leave(int fd, const char *group, const llsock_iface *iface) {
   return mcast(fd, MCAST_OP_LEAVE, group, NULL, iface);
 }
 
 int llsock_mcast_join_source(int fd, const char *group, const char *source,
-                             const char *iface) {
+                             const llsock_iface *iface) {
   return mcast(fd, MCAST_OP_JOIN_SOURCE, group, source, iface);
 }
 
 int llsock_mcast_leave_source(int fd, const char *group, const char *source,
-                              const char *iface) {
+                              const llsock_iface *iface) {
   return mcast(fd, MCAST_OP_LEAVE_SOURCE, group, source, iface);
 }
 
 int llsock_mcast_block_source(int fd, const char *group, const char *source,
-                              const char *iface) {
+                              const llsock_iface *iface) {
   return mcast(fd, MCAST_OP_BLOCK_SOURCE, group, source, iface);
 }
 
 int llsock_mcast_unblock_source(int fd, const char *group, const char *source,
-                                const char *iface) {
+                                const llsock_iface *iface) {
   return mcast(fd, MCAST_OP_UNBLOCK_SOURCE, group, source, iface);
 }
 

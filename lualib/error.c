@@ -2,24 +2,28 @@
 
 #include <errno.h>
 
+/* describe(-err) for an error number, or unknown for a number that is no
+ * error; a numeric string is refused, as everywhere in the module. */
+static int push_description(lua_State *L, const char *(*describe)(int),
+                            const char *unknown) {
+  lua_Integer err;
+
+  luaL_argexpected(L, lua_type(L, 1) == LUA_TNUMBER, 1, "integer");
+  err = luaL_checkinteger(L, 1);
+  lua_pushstring(L, err < 0 || err > -(lua_Integer)LLSOCK_EAI_UNKNOWN
+                        ? unknown
+                        : describe(-(int)err));
+  return 1;
+}
+
 /* llsocket.strerror(err) -> message */
 static int error_strerror(lua_State *L) {
-  lua_Integer err = luaL_checkinteger(L, 1);
-
-  lua_pushstring(L, err < 0 || err > -(lua_Integer)LLSOCK_EAI_UNKNOWN
-                        ? "Unknown error"
-                        : llsock_strerror(-(int)err));
-  return 1;
+  return push_description(L, llsock_strerror, "Unknown error");
 }
 
 /* llsocket.errname(err) -> "ECONNREFUSED", "EAI_NONAME", ... */
 static int error_errname(lua_State *L) {
-  lua_Integer err = luaL_checkinteger(L, 1);
-
-  lua_pushstring(L, err < 0 || err > -(lua_Integer)LLSOCK_EAI_UNKNOWN
-                        ? "UNKNOWN"
-                        : llsock_errname(-(int)err));
-  return 1;
+  return push_description(L, llsock_errname, "UNKNOWN");
 }
 
 /* llsocket.errno: names for the numbers scripts compare err against */
@@ -28,31 +32,11 @@ static void push_errno_table(lua_State *L) {
     const char *name;
     int err;
   } names[] = {
-#define ERRNO(e) {#e, e},
-#define EAI(e) {#e, -LLSOCK_##e},
-    ERRNO(EPERM) ERRNO(ENOENT) ERRNO(EINTR) ERRNO(EIO) ERRNO(EBADF)
-    ERRNO(EAGAIN) ERRNO(EWOULDBLOCK) ERRNO(ENOMEM) ERRNO(EACCES)
-    ERRNO(EFAULT) ERRNO(EEXIST) ERRNO(ENOTDIR) ERRNO(EISDIR) ERRNO(EINVAL)
-    ERRNO(ENFILE) ERRNO(EMFILE) ERRNO(ENOSPC) ERRNO(EPIPE) ERRNO(ERANGE)
-    ERRNO(ENAMETOOLONG) ERRNO(ENOSYS) ERRNO(ELOOP) ERRNO(ENOTSOCK)
-    ERRNO(EDESTADDRREQ) ERRNO(EMSGSIZE) ERRNO(EPROTOTYPE) ERRNO(ENOPROTOOPT)
-    ERRNO(EPROTONOSUPPORT) ERRNO(EOPNOTSUPP) ERRNO(EAFNOSUPPORT)
-    ERRNO(EADDRINUSE) ERRNO(EADDRNOTAVAIL) ERRNO(ENETDOWN) ERRNO(ENETUNREACH)
-    ERRNO(ECONNABORTED) ERRNO(ECONNRESET) ERRNO(ENOBUFS) ERRNO(EISCONN)
-    ERRNO(ENOTCONN) ERRNO(ETIMEDOUT) ERRNO(ECONNREFUSED) ERRNO(EHOSTUNREACH)
-    ERRNO(EALREADY) ERRNO(EINPROGRESS) ERRNO(ENODEV) ERRNO(ENXIO)
-#ifdef ENOTSUP
-    ERRNO(ENOTSUP)
-#endif
-#ifdef ESOCKTNOSUPPORT
-    ERRNO(ESOCKTNOSUPPORT)
-#endif
-#ifdef EHOSTDOWN
-    ERRNO(EHOSTDOWN)
-#endif
-    EAI(EAI_AGAIN) EAI(EAI_BADFLAGS) EAI(EAI_FAIL) EAI(EAI_FAMILY)
-    EAI(EAI_MEMORY) EAI(EAI_NONAME) EAI(EAI_SERVICE) EAI(EAI_SOCKTYPE)
-    EAI(EAI_OVERFLOW) EAI(EAI_NODATA) EAI(EAI_ADDRFAMILY) EAI(EAI_UNKNOWN)
+#define ERRNO(name) {#name, name},
+#define EAI(name, n) {"EAI_" #name, -LLSOCK_EAI_##name},
+    LLSOCK_ERRNO_NAMES(ERRNO)
+    LLSOCK_EAI_CODES(EAI)
+    EAI(UNKNOWN, 12)
 #undef ERRNO
 #undef EAI
   };

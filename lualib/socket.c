@@ -40,14 +40,6 @@ static int socket_atmark(lua_State *L) {
   return 1;
 }
 
-static int socket_type(lua_State *L) {
-  return llsocket__pushint(L, llsock_type(llsocket__checkfd(L, 1)));
-}
-
-static int socket_error(lua_State *L) {
-  return llsocket__pushint(L, llsock_error(llsocket__checkfd(L, 1)));
-}
-
 static int socket_shutdown(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   return llsocket__pushstatus(L, llsock_shutdown(fd, checkhow(L, 2)));
@@ -125,8 +117,6 @@ void llsocket__open_socket(lua_State *L) {
     {"sockname", socket_sockname},
     {"peername", socket_peername},
     {"atmark", socket_atmark},
-    {"type", socket_type},
-    {"error", socket_error},
     {"shutdown", socket_shutdown},
     {"close", socket_close},
     {"listen", socket_listen},

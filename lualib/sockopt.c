@@ -1,5 +1,6 @@
 #include "llsocket-int.h"
 
+#include <arpa/inet.h>
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/tcp.h>
@@ -11,7 +12,7 @@ typedef struct int_option {
   const char *name;
   int (*get)(int fd);
   int (*set)(int fd, int value); /* NULL: read only */
-  const char *what; /* NULL: a boolean in Lua; else what the integer is */
+  enum llsock_opt_kind kind;
   int min, max;
 } int_option;
 
@@ -21,42 +22,58 @@ typedef struct timeout_option {
   int (*set)(int fd, double sec);
 } timeout_option;
 
-#define FLAG(name) \
-  {#name, llsock_opt_get_##name, llsock_opt_set_##name, NULL, 0, 1}
-#define INT(name, what, min, max) \
-  {#name, llsock_opt_get_##name, llsock_opt_set_##name, what, min, max}
+#define LISTED(name, level, optname, kind, min, max)                     \
+  {#name, llsock_opt_get_##name, LLSOCK_OPT_SETTER(name, kind),          \
+   LLSOCK_OPT_##kind, min, max},
 static const int_option int_options[] = {
-  FLAG(cloexec), FLAG(nonblock), FLAG(nodelay), FLAG(reuseaddr),
-  FLAG(broadcast), FLAG(debug), FLAG(keepalive), FLAG(oobinline),
-  FLAG(timestamp), FLAG(reuseport), FLAG(dontroute), FLAG(timestampns),
-  FLAG(passcred), FLAG(cork), FLAG(fastopen_connect), FLAG(v6only),
-  FLAG(pktinfo), FLAG(recvpktinfo), FLAG(multicast_loop),
-  FLAG(udp_gro), INT(udp_segment, "segment size", 0, 65535),
-  FLAG(recverr), FLAG(zerocopy),
-  {"acceptconn", llsock_opt_get_acceptconn, NULL, NULL, 0, 1},
-  INT(rcvbuf, "size", 0, INT_MAX), INT(rcvlowat, "size", 0, INT_MAX),
-  INT(sndbuf, "size", 0, INT_MAX), INT(sndlowat, "size", 0, INT_MAX),
-  INT(keepidle, "seconds", 0, INT_MAX), INT(keepintvl, "seconds", 0, INT_MAX),
-  INT(keepcnt, "count", 0, INT_MAX), INT(fastopen, "queue length", 0, INT_MAX),
-  INT(defer_accept, "seconds", 0, INT_MAX),
-  INT(user_timeout, "milliseconds", 0, INT_MAX),
-  /* -1 asks for the system's default */
-  INT(tos, "tos", 0, 255), INT(tclass, "traffic class", -1, 255),
-  INT(ttl, "ttl", -1, 255), INT(hoplimit, "hop limit", -1, 255),
-  INT(multicast_ttl, "ttl", -1, 255),
-  INT(multicast_hops, "hop limit", -1, 255),
+  LLSOCK_OPTIONS(LISTED)
+  /* flags the library writes by hand: fcntl, or by the socket's family */
+  {"cloexec", llsock_opt_get_cloexec, llsock_opt_set_cloexec,
+   LLSOCK_OPT_FLAG, 0, 1},
+  {"nonblock", llsock_opt_get_nonblock, llsock_opt_set_nonblock,
+   LLSOCK_OPT_FLAG, 0, 1},
+  {"multicast_loop", llsock_opt_get_multicast_loop,
+   llsock_opt_set_multicast_loop, LLSOCK_OPT_FLAG, 0, 1},
+  {"recverr", llsock_opt_get_recverr, llsock_opt_set_recverr,
+   LLSOCK_OPT_FLAG, 0, 1},
 };
-#undef FLAG
-#undef INT
+#undef LISTED
 
+#define TIMEOUT(name, optname) \
+  {#name, llsock_opt_get_##name, llsock_opt_set_##name},
 static const timeout_option timeout_options[] = {
-  {"rcvtimeo", llsock_opt_get_rcvtimeo, llsock_opt_set_rcvtimeo},
-  {"sndtimeo", llsock_opt_get_sndtimeo, llsock_opt_set_sndtimeo},
+  LLSOCK_TIMEOUT_OPTIONS(TIMEOUT)
 };
+#undef TIMEOUT
 
 static void check_writable(lua_State *L, int writable) {
   if (!writable && !lua_isnoneornil(L, 2))
     luaL_argerror(L, 2, "read-only option takes no value");
+}
+
+static int is_flag(const int_option *opt) {
+  return opt->kind == LLSOCK_OPT_FLAG || opt->kind == LLSOCK_OPT_FLAG_GET;
+}
+
+/* The value at arg for opt: a boolean for a flag, else an integer in the
+ * option's range, the same range the library checks. */
+static int check_value(lua_State *L, int arg, const int_option *opt) {
+  int value;
+
+  if (is_flag(opt)) {
+    luaL_checktype(L, arg, LUA_TBOOLEAN);
+    return lua_toboolean(L, arg);
+  }
+  value = llsocket__checkint(L, arg, INT_MIN, INT_MAX, opt->name);
+  if (LLSOCK_OPT_TAKES(opt->kind, opt->min, opt->max, value))
+    return value;
+  return luaL_argerror(
+      L, arg,
+      lua_pushfstring(L, "%s out of range (%d to %d%s)", opt->name, opt->min,
+                      opt->max,
+                      opt->kind == LLSOCK_OPT_INT_OR_DEFAULT
+                          ? ", or -1 for the default"
+                          : ""));
 }
 
 /* opt.<name>(fd [, value]) -> value read back | nil, err */
@@ -67,21 +84,14 @@ static int int_option_call(lua_State *L) {
 
   check_writable(L, opt->set != NULL);
   if (!lua_isnoneornil(L, 2)) {
-    int value;
-    if (opt->what == NULL) {
-      luaL_checktype(L, 2, LUA_TBOOLEAN);
-      value = lua_toboolean(L, 2);
-    } else {
-      value = llsocket__checkint(L, 2, opt->min, opt->max, opt->what);
-    }
-    rc = opt->set(fd, value);
+    rc = opt->set(fd, check_value(L, 2, opt));
     if (rc < 0)
       return llsocket__pusherror(L, rc);
   }
   rc = opt->get(fd);
   if (rc < 0)
     return llsocket__pusherror(L, rc);
-  if (opt->what == NULL)
+  if (is_flag(opt))
     lua_pushboolean(L, rc);
   else
     lua_pushinteger(L, rc);
@@ -95,7 +105,8 @@ static int timeout_option_call(lua_State *L) {
   int rc;
 
   if (!lua_isnoneornil(L, 2)) {
-    sec = (double)luaL_checknumber(L, 2);
+    luaL_argexpected(L, lua_type(L, 2) == LUA_TNUMBER, 2, "number");
+    sec = (double)lua_tonumber(L, 2);
     luaL_argcheck(L, sec >= 0 && sec < INT_MAX, 2,
                   "timeout must be 0 or more seconds");
     rc = opt->set(fd, sec);
@@ -148,7 +159,9 @@ static int mark_call(lua_State *L) {
   int rc = 0;
 
   if (!lua_isnoneornil(L, 2)) {
-    lua_Integer value = luaL_checkinteger(L, 2);
+    lua_Integer value;
+    luaL_argexpected(L, lua_type(L, 2) == LUA_TNUMBER, 2, "integer");
+    value = luaL_checkinteger(L, 2);
     luaL_argcheck(L, value >= 0 && value <= 0xffffffff, 2,
                   "mark out of range");
     rc = llsock_opt_set_mark(fd, (unsigned int)value);
@@ -188,45 +201,54 @@ static int bindtodevice_call(lua_State *L) {
   return 1;
 }
 
-/* Room for an interface index in decimal. */
-#define IFACE_BUFSIZ 16
-
 /*
- * An interface argument: nil/none (NULL, the default), an index (written
- * into buf in decimal), or a name or IPv4 address.
+ * An interface argument: nil/none (*out NULL, the kernel's choice), an
+ * index, or a name or IPv4 address given as text.  0, or the error of an
+ * unknown name.
  */
-static const char *opt_iface(lua_State *L, int arg, char buf[IFACE_BUFSIZ]) {
+static int opt_iface(lua_State *L, int arg, llsock_iface *iface,
+                     const llsock_iface **out) {
+  *out = NULL;
   switch (lua_type(L, arg)) {
   case LUA_TNONE:
   case LUA_TNIL:
-    return NULL;
+    return 0;
   case LUA_TNUMBER:
-    snprintf(buf, IFACE_BUFSIZ, "%d",
-             llsocket__checkint(L, arg, 0, INT_MAX, "interface index"));
-    return buf;
+    memset(iface, 0, sizeof(*iface));
+    iface->index =
+        (unsigned int)llsocket__checkint(L, arg, 0, INT_MAX,
+                                         "interface index");
+    *out = iface;
+    return 0;
   case LUA_TSTRING:
-    return check_cstring(L, arg, "interface");
+    *out = iface;
+    return llsock_iface_parse(iface, check_cstring(L, arg, "interface"));
   default:
-    luaL_typeerror(L, arg, "interface name, address or index");
-    return NULL;
+    return luaL_typeerror(L, arg, "interface name, address or index");
   }
 }
 
 /* opt.multicast_if(fd [, iface]) -> address (IPv4) | index (IPv6) */
 static int multicast_if_call(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
-  char iface[IFACE_BUFSIZ], text[LLSOCK_ADDRSTRLEN];
+  llsock_iface iface;
+  const llsock_iface *chosen;
+  char text[INET_ADDRSTRLEN];
   int rc = 0;
 
-  if (!lua_isnoneornil(L, 2))
-    rc = llsock_opt_set_multicast_if(fd, opt_iface(L, 2, iface));
+  if (!lua_isnoneornil(L, 2)) {
+    rc = opt_iface(L, 2, &iface, &chosen);
+    if (rc >= 0)
+      rc = llsock_opt_set_multicast_if(fd, chosen);
+  }
   if (rc >= 0)
-    rc = llsock_opt_get_multicast_if(fd, text, sizeof(text));
+    rc = llsock_opt_get_multicast_if(fd, &iface);
   if (rc < 0)
     return llsocket__pusherror(L, rc);
-  /* an IPv6 socket's index comes as decimal text: make it an integer */
-  if (lua_stringtonumber(L, text) == 0)
-    lua_pushstring(L, text);
+  if (rc == AF_INET6)
+    lua_pushinteger(L, (lua_Integer)iface.index);
+  else
+    lua_pushstring(L, inet_ntop(AF_INET, &iface.addr, text, sizeof(text)));
   return 1;
 }
 
@@ -274,13 +296,13 @@ static int tcpinfo_call(lua_State *L) {
 
 typedef struct group_op {
   const char *name;
-  int (*fn)(int fd, const char *group, const char *iface);
+  int (*fn)(int fd, const char *group, const llsock_iface *iface);
 } group_op;
 
 typedef struct source_op {
   const char *name;
   int (*fn)(int fd, const char *group, const char *source,
-            const char *iface);
+            const llsock_iface *iface);
 } source_op;
 
 static const group_op group_ops[] = {
@@ -300,9 +322,11 @@ static int group_op_call(lua_State *L) {
   const group_op *op = lua_touserdata(L, lua_upvalueindex(1));
   int fd = llsocket__checkfd(L, 1);
   const char *group = check_cstring(L, 2, "group");
-  char iface[IFACE_BUFSIZ];
+  llsock_iface iface;
+  const llsock_iface *chosen;
+  int rc = opt_iface(L, 3, &iface, &chosen);
 
-  return llsocket__pushstatus(L, op->fn(fd, group, opt_iface(L, 3, iface)));
+  return llsocket__pushstatus(L, rc < 0 ? rc : op->fn(fd, group, chosen));
 }
 
 /* opt.join_source(fd, group, source [, iface]) and the like: nothing | err */
@@ -311,10 +335,12 @@ static int source_op_call(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   const char *group = check_cstring(L, 2, "group");
   const char *source = check_cstring(L, 3, "source");
-  char iface[IFACE_BUFSIZ];
+  llsock_iface iface;
+  const llsock_iface *chosen;
+  int rc = opt_iface(L, 4, &iface, &chosen);
 
   return llsocket__pushstatus(
-      L, op->fn(fd, group, source, opt_iface(L, 4, iface)));
+      L, rc < 0 ? rc : op->fn(fd, group, source, chosen));
 }
 
 /* The longest option llsocket.getsockopt() reads as bytes. */
@@ -367,11 +393,25 @@ static int setsockopt_call(lua_State *L) {
   }
 }
 
+/* llsocket.type(fd) -> SOCK_STREAM, ... | nil, err */
+static int type_call(lua_State *L) {
+  return llsocket__pushint(L, llsock_type(llsocket__checkfd(L, 1)));
+}
+
+/* llsocket.error(fd) -> pending error (cleared) or 0 | nil, err */
+static int error_call(lua_State *L) {
+  return llsocket__pushint(L, llsock_error(llsocket__checkfd(L, 1)));
+}
+
 void llsocket__open_sockopt_funcs(lua_State *L) {
-  lua_pushcfunction(L, getsockopt_call);
-  lua_setfield(L, -2, "getsockopt");
-  lua_pushcfunction(L, setsockopt_call);
-  lua_setfield(L, -2, "setsockopt");
+  static const luaL_Reg funcs[] = {
+    {"getsockopt", getsockopt_call},
+    {"setsockopt", setsockopt_call},
+    {"type", type_call},
+    {"error", error_call},
+    {NULL, NULL},
+  };
+  luaL_setfuncs(L, funcs, 0);
 }
 
 static void set_option_functions(lua_State *L) {

@@ -5,56 +5,26 @@
 #include <netdb.h>
 #include <string.h>
 
+/* The errno values llsock names, from llsock-errors.h. */
 static const struct {
-  int code;
+  int value;
   const char *name;
-  const char *message;
-} errno_codes[] = {
-  {-EPERM, "EPERM", "Operation not permitted"},
-  {-ENOENT, "ENOENT", "No such file or directory"},
-  {-EINTR, "EINTR", "Interrupted system call"},
-  {-EBADF, "EBADF", "Bad file descriptor"},
-  {-EAGAIN, "EAGAIN", "Resource temporarily unavailable"},
-  {-EACCES, "EACCES", "Permission denied"},
-  {-EINVAL, "EINVAL", "Invalid argument"},
-  {-EMFILE, "EMFILE", "Too many open files"},
-  {-EPIPE, "EPIPE", "Broken pipe"},
-  {-ENAMETOOLONG, "ENAMETOOLONG", "File name too long"},
-  {-ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket"},
-  {-EDESTADDRREQ, "EDESTADDRREQ", "Destination address required"},
-  {-EPROTOTYPE, "EPROTOTYPE", "Protocol wrong type for socket"},
-  {-ENOPROTOOPT, "ENOPROTOOPT", "Protocol not available"},
-  {-EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported"},
-  {-EAFNOSUPPORT, "EAFNOSUPPORT",
-   "Address family not supported by protocol"},
-  {-EADDRINUSE, "EADDRINUSE", "Address already in use"},
-  {-EADDRNOTAVAIL, "EADDRNOTAVAIL", "Cannot assign requested address"},
-  {-ENETUNREACH, "ENETUNREACH", "Network is unreachable"},
-  {-ECONNRESET, "ECONNRESET", "Connection reset by peer"},
-  {-EISCONN, "EISCONN", "Transport endpoint is already connected"},
-  {-ENOTCONN, "ENOTCONN", "Transport endpoint is not connected"},
-  {-ETIMEDOUT, "ETIMEDOUT", "Connection timed out"},
-  {-ECONNREFUSED, "ECONNREFUSED", "Connection refused"},
-  {-EHOSTUNREACH, "EHOSTUNREACH", "No route to host"},
-  {-EINPROGRESS, "EINPROGRESS", "Operation now in progress"},
+} errno_names[] = {
+#define ERRNO_NAME(name) {name, #name},
+  LLSOCK_ERRNO_NAMES(ERRNO_NAME)
+#undef ERRNO_NAME
 };
 
+/* The resolver codes, with getaddrinfo()'s value for each, from the same
+ * list. */
 static const struct {
   int code;
   int eai;
   const char *name;
 } eai_codes[] = {
-  {LLSOCK_EAI_AGAIN, EAI_AGAIN, "EAI_AGAIN"},
-  {LLSOCK_EAI_BADFLAGS, EAI_BADFLAGS, "EAI_BADFLAGS"},
-  {LLSOCK_EAI_FAIL, EAI_FAIL, "EAI_FAIL"},
-  {LLSOCK_EAI_FAMILY, EAI_FAMILY, "EAI_FAMILY"},
-  {LLSOCK_EAI_MEMORY, EAI_MEMORY, "EAI_MEMORY"},
-  {LLSOCK_EAI_NONAME, EAI_NONAME, "EAI_NONAME"},
-  {LLSOCK_EAI_SERVICE, EAI_SERVICE, "EAI_SERVICE"},
-  {LLSOCK_EAI_SOCKTYPE, EAI_SOCKTYPE, "EAI_SOCKTYPE"},
-  {LLSOCK_EAI_OVERFLOW, EAI_OVERFLOW, "EAI_OVERFLOW"},
-  {LLSOCK_EAI_NODATA, EAI_NODATA, "EAI_NODATA"},
-  {LLSOCK_EAI_ADDRFAMILY, EAI_ADDRFAMILY, "EAI_ADDRFAMILY"},
+#define EAI_CODE(name, n) {LLSOCK_EAI_##name, EAI_##name, "EAI_" #name},
+  LLSOCK_EAI_CODES(EAI_CODE)
+#undef EAI_CODE
 };
 
 /* Codes that are neither an errno nor a resolver code. */
@@ -71,10 +41,22 @@ START_TEST(zero_is_success) {
 END_TEST
 
 START_TEST(errno_code_named_and_described) {
-  /* A negated errno value gets its symbolic name and libc's message. */
-  ck_assert_str_eq(llsock_errname(errno_codes[_i].code), errno_codes[_i].name);
-  ck_assert_str_eq(llsock_strerror(errno_codes[_i].code),
-                   errno_codes[_i].message);
+  /* A negated errno value of the list gets its name (an alias such as
+   * EWOULDBLOCK gets its twin's, which has the same value) and libc's
+   * message for it. */
+  const char *name = llsock_errname(-errno_names[_i].value);
+  size_t i;
+
+  for (i = 0; i < TU_COUNT(errno_names); i++)
+    if (strcmp(errno_names[i].name, name) == 0)
+      break;
+  ck_assert_msg(i < TU_COUNT(errno_names), "%s named %s",
+                errno_names[_i].name, name);
+  ck_assert_int_eq(errno_names[i].value, errno_names[_i].value);
+  ck_assert_msg(i <= (size_t)_i, "%s named after a later alias %s",
+                errno_names[_i].name, name);
+  ck_assert_str_eq(llsock_strerror(-errno_names[_i].value),
+                   strerror(errno_names[_i].value));
 }
 END_TEST
 
@@ -99,13 +81,18 @@ START_TEST(eai_unknown_named_and_described) {
 END_TEST
 
 START_TEST(eai_codes_distinct_from_errno) {
-  /* The resolver range holds exactly the twelve LLSOCK_EAI_* codes and no
-   * errno value. */
+  /* The resolver range holds exactly the listed LLSOCK_EAI_* codes and
+   * LLSOCK_EAI_UNKNOWN, one after another, and no errno value. */
   int code, count = 0;
+  size_t i;
 
   for (code = -1; code >= LLSOCK_EAI_UNKNOWN - 100; code--)
     count += LLSOCK_IS_EAI(code) != 0;
-  ck_assert_int_eq(count, 12);
+  ck_assert_int_eq(count, (int)TU_COUNT(eai_codes) + 1);
+  for (i = 0; i < TU_COUNT(eai_codes); i++)
+    ck_assert_int_eq(eai_codes[i].code, LLSOCK_EAI_BASE - 1 - (int)i);
+  ck_assert_int_eq(LLSOCK_EAI_UNKNOWN,
+                   LLSOCK_EAI_BASE - 1 - (int)TU_COUNT(eai_codes));
   ck_assert(!LLSOCK_IS_EAI(-ECONNREFUSED));
   ck_assert(!LLSOCK_IS_EAI(LLSOCK_EAI_BASE));
   ck_assert(!LLSOCK_IS_EAI(LLSOCK_EAI_UNKNOWN - 1));
@@ -132,16 +119,29 @@ START_TEST(int_min_has_fallback_text) {
 }
 END_TEST
 
-START_TEST(every_small_code_has_text) {
-  /* Every code from the errno range through the resolver range yields a
-   * non-empty name and message. */
+START_TEST(every_small_code_is_named_alike) {
+  /* Across the errno and resolver ranges, every resolver code is named
+   * EAI_...; any other code has a name (E..., never EAI_...) exactly when it
+   * has a message, or gets the fallback name and message together.  (The
+   * resolver messages are gai_strerror's, which glibc leaves "Unknown
+   * error" for EAI_OVERFLOW.) */
   int code;
 
   for (code = LLSOCK_EAI_UNKNOWN - 10; code <= 10; code++) {
-    ck_assert_ptr_nonnull(llsock_errname(code));
-    ck_assert_ptr_nonnull(llsock_strerror(code));
-    ck_assert_int_gt(strlen(llsock_errname(code)), 0);
-    ck_assert_int_gt(strlen(llsock_strerror(code)), 0);
+    const char *name = llsock_errname(code), *msg = llsock_strerror(code);
+    int named = strcmp(name, "UNKNOWN") != 0;
+
+    if (code == 0)
+      continue;
+    if (LLSOCK_IS_EAI(code)) {
+      ck_assert_msg(strncmp(name, "EAI_", 4) == 0, "%d: %s", code, name);
+      continue;
+    }
+    ck_assert_msg(named == (strcmp(msg, "Unknown error") != 0),
+                  "%d: %s, %s", code, name, msg);
+    if (named)
+      ck_assert_msg(code < 0 && name[0] == 'E' && strncmp(name, "EAI_", 4),
+                    "%d: %s", code, name);
   }
 }
 END_TEST
@@ -152,14 +152,14 @@ int main(void) {
 
   tcase_add_test(tc, zero_is_success);
   tcase_add_loop_test(tc, errno_code_named_and_described, 0,
-                      (int)TU_COUNT(errno_codes));
+                      (int)TU_COUNT(errno_names));
   tcase_add_loop_test(tc, eai_code_named_and_described, 0,
                       (int)TU_COUNT(eai_codes));
   tcase_add_test(tc, eai_unknown_named_and_described);
   tcase_add_test(tc, eai_codes_distinct_from_errno);
   tcase_add_loop_test(tc, unknown_code_has_fallback_text, 0,
                       (int)TU_COUNT(unknown_codes));
-  tcase_add_test(tc, every_small_code_has_text);
+  tcase_add_test(tc, every_small_code_is_named_alike);
 
   tc = tu_tcase(s, "int-min");
   tcase_add_test(tc, int_min_has_fallback_text);

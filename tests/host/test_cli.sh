@@ -75,8 +75,6 @@ fi
 run --version
 expect "--version exits 0" 0 "$rc"
 expect "--version writes nothing to stderr" "" "$err"
-run -e 'io.write(require("llsocket").version)'
-libllsock_version=$out
 run -e 'io.write(_VERSION)'
 lua_version=$out
 run --version
@@ -84,8 +82,10 @@ if [ -n "$package_version" ]; then
   expect "--version line 1 is llsockrun's version" \
     "llsockrun $package_version" "$(first_line "$out")"
 fi
-expect "--version line 2 is libllsock's version" \
-  "libllsock $libllsock_version" "$(printf '%s\n' "$out" | sed -n 2p)"
+if [ -n "$package_version" ]; then
+  expect "--version line 2 is the linked libllsock's release" \
+    "libllsock $package_version" "$(printf '%s\n' "$out" | sed -n 2p)"
+fi
 case $(printf '%s\n' "$out" | sed -n 3p) in
 "$lua_version".*"  Copyright"*) pass "--version line 3 is the Lua release" ;;
 *) fail "--version line 3 is the Lua release" "got: $out" ;;
@@ -107,7 +107,7 @@ expect "--version: unix sockets are built in" "unix sockets: yes" \
 run -v
 expect "-v exits 0" 0 "$rc"
 case $out in
-"llsockrun ${package_version:-*} (libllsock $libllsock_version), $lua_version."*"Copyright"*)
+"llsockrun ${package_version:-*} (libllsock ${package_version:-*}), $lua_version."*"Copyright"*)
   pass "-v prints the version line" ;;
 *) fail "-v prints the version line" "got: $out" ;;
 esac

@@ -5,12 +5,8 @@ local llsocket = T.llsocket
 local inet, unix, opt, addr = llsocket.inet, llsocket.unix, llsocket.opt,
                               llsocket.addr
 
-local BOOLEAN_OPTIONS = {
-  "cloexec", "nonblock", "nodelay", "reuseaddr", "broadcast", "debug",
-  "keepalive", "oobinline", "timestamp",
-}
-local SIZE_OPTIONS = { "rcvbuf", "rcvlowat", "sndbuf", "sndlowat" }
-local TIME_OPTIONS = { "rcvtimeo", "sndtimeo" }
+local OPTIONS = T.options()
+
 
 -- Values that are not fds.  2^31 and 2^32+1000 would name a real (or the
 -- wrong) fd if narrowed to int without a range check.
@@ -44,17 +40,14 @@ local function fd_functions()
     { "send", llsocket.send, "x" },
     { "sendto", llsocket.sendto, "x" },
   }
-  for _, name in ipairs(BOOLEAN_OPTIONS) do
-    list[#list + 1] = { "opt." .. name, opt[name] }
-    list[#list + 1] = { "opt." .. name .. " set", opt[name], true }
-  end
-  for _, name in ipairs(SIZE_OPTIONS) do
-    list[#list + 1] = { "opt." .. name, opt[name] }
-    list[#list + 1] = { "opt." .. name .. " set", opt[name], 4096 }
-  end
-  for _, name in ipairs(TIME_OPTIONS) do
-    list[#list + 1] = { "opt." .. name, opt[name] }
-    list[#list + 1] = { "opt." .. name .. " set", opt[name], 1 }
+  -- every option read, and the flags and integers written too
+  for _, o in ipairs(OPTIONS) do
+    list[#list + 1] = { "opt." .. o.name, o.f }
+    if o.kind == "flag" then
+      list[#list + 1] = { "opt." .. o.name .. " set", o.f, true }
+    elseif o.kind == "int" then
+      list[#list + 1] = { "opt." .. o.name .. " set", o.f, o.max }
+    end
   end
   return list
 end
@@ -200,25 +193,25 @@ end)
 
 T.case("option setters check the value's type and range", function(t)
   local fd = t:own("bind", inet.bind("127.0.0.1", 0, opt.SOCK_STREAM))
-  for _, name in ipairs(BOOLEAN_OPTIONS) do
-    T.argerror(2, name .. " \"yes\"", opt[name], fd, "yes")
-    T.argerror(2, name .. " 1", opt[name], fd, 1)
-    T.argerror(2, name .. " 0", opt[name], fd, 0)
-    T.argerror(2, name .. " {}", opt[name], fd, {})
+  for _, o in ipairs(T.options("flag")) do
+    T.argerror(2, o.name .. " \"yes\"", o.f, fd, "yes")
+    T.argerror(2, o.name .. " 1", o.f, fd, 1)
+    T.argerror(2, o.name .. " 0", o.f, fd, 0)
+    T.argerror(2, o.name .. " {}", o.f, fd, {})
   end
-  for _, name in ipairs(SIZE_OPTIONS) do
-    T.argerror(2, name .. " -1", opt[name], fd, -1)
-    T.argerror(2, name .. " 2^31", opt[name], fd, math.tointeger(2 ^ 31))
-    T.argerror(2, name .. " 1.5", opt[name], fd, 1.5)
-    T.argerror(2, name .. " \"x\"", opt[name], fd, "x")
-    T.argerror(2, name .. " true", opt[name], fd, true)
+  for _, o in ipairs(T.options("int")) do
+    T.argerror(2, o.name .. " INT_MIN", o.f, fd, T.INT_MIN)
+    T.argerror(2, o.name .. " 2^31", o.f, fd, math.tointeger(2 ^ 31))
+    T.argerror(2, o.name .. " 1.5", o.f, fd, 1.5)
+    T.argerror(2, o.name .. " \"x\"", o.f, fd, "x")
+    T.argerror(2, o.name .. " true", o.f, fd, true)
   end
-  for _, name in ipairs(TIME_OPTIONS) do
-    T.argerror(2, name .. " -1", opt[name], fd, -1)
-    T.argerror(2, name .. " -0.5", opt[name], fd, -0.5)
-    T.argerror(2, name .. " NaN", opt[name], fd, 0 / 0)
-    T.argerror(2, name .. " \"x\"", opt[name], fd, "x")
-    T.argerror(2, name .. " true", opt[name], fd, true)
+  for _, o in ipairs(T.options("timeout")) do
+    T.argerror(2, o.name .. " -1", o.f, fd, -1)
+    T.argerror(2, o.name .. " -0.5", o.f, fd, -0.5)
+    T.argerror(2, o.name .. " NaN", o.f, fd, 0 / 0)
+    T.argerror(2, o.name .. " \"x\"", o.f, fd, "x")
+    T.argerror(2, o.name .. " true", o.f, fd, true)
   end
   -- Nothing was changed by the refused calls.
   T.eq(opt.nonblock(fd), false, "nonblock untouched")

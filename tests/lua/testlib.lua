@@ -351,6 +351,52 @@ function T.case(name, fn)
   end
 end
 
+-- The smallest C int: no option takes it, and the error it raises names the
+-- range of an integer option, the range the library checks.
+T.INT_MIN = -2147483648
+
+-- What an option function is, from the error a value of INT_MIN raises.
+local function option_kind(f, closed)
+  local msg = tostring(select(2, pcall(f, closed, T.INT_MIN)))
+  local min, max, rest =
+    msg:match("out of range %((%-?%d+) to (%-?%d+)(.-)%)")
+  if min then
+    return "int", math.tointeger(min), math.tointeger(max),
+           rest:find("-1", 1, true) ~= nil
+  elseif msg:find("boolean expected", 1, true) then
+    return "flag"
+  elseif msg:find("read-only", 1, true) then
+    return "readonly"
+  elseif msg:find("timeout must be", 1, true) then
+    return "timeout"
+  end
+  return "other"
+end
+
+-- The option functions of llsocket.opt, sorted by name, each as { name, f,
+-- kind = "flag" | "int" | "readonly" | "timeout" | "other", min, max,
+-- default }; only
+-- those of kind when it is given.  An option reads nil, EBADF on a closed
+-- fd; the other functions (join, leave, ...) raise for their missing
+-- arguments.
+function T.options(kind)
+  local closed = assert(llsocket.socket(opt.AF_INET, opt.SOCK_STREAM))
+  local found = {}
+  T.nothing("close the probe", llsocket.close(closed))
+  for name, f in pairs(opt) do
+    if type(f) == "function" then
+      local ok, v, err = pcall(f, closed)
+      if ok and v == nil and err == llsocket.errno.EBADF then
+        local o = { name = name, f = f }
+        o.kind, o.min, o.max, o.default = option_kind(f, closed)
+        if kind == nil or o.kind == kind then found[#found + 1] = o end
+      end
+    end
+  end
+  table.sort(found, function(a, b) return a.name < b.name end)
+  return found
+end
+
 -- Ends the file: fails (non-zero exit) if a case failed or the file leaked.
 function T.done()
   collectgarbage()
