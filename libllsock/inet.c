@@ -34,6 +34,10 @@ static int inet_open(const char *host, const char *port, int socktype,
   }
   rc = LLSOCK_EAI_NONAME;
   for (ai = res; ai != NULL; ai = ai->ai_next, attempts--) {
+    if (ai != res && timeout >= 0 && llsock_clock() >= deadline) {
+      rc = -ETIMEDOUT; /* the budget is spent */
+      break;
+    }
     fd = llsock_socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol,
                        flags);
     if (fd < 0) {

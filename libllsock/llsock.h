@@ -506,8 +506,11 @@ typedef struct llsock_event {
 
 /*
  * Wait up to timeout seconds for events on the fds in the poller, and
- * store up to max of them (1 <= max <= LLSOCK_MAX_EVENTS) in events.
- * Returns how many were stored, 0 when the time ran out.
+ * store up to max of them (1 <= max <= LLSOCK_MAX_EVENTS) in events, in
+ * one epoll_wait(2).  Returns how many were stored, 0 when the time ran
+ * out.  Fewer than max may come back while more are ready (at most 256 a
+ * call where epoll_event is larger than llsock_event): the next wait gets
+ * them.
  */
 #define LLSOCK_MAX_EVENTS 65536
 int llsock_poller_wait(int poller, llsock_event *events, int max,

@@ -138,37 +138,54 @@ int llsock_poller_remove(int poller, int fd) {
   return poller_ctl(poller, EPOLL_CTL_DEL, fd, 0, 0);
 }
 
-/* Events converted per chunk, on the stack. */
+/* Where epoll_event is larger than llsock_event, events pass through a
+ * stack buffer of this many. */
 #define WAIT_CHUNK 256
 
+/* Converts n epoll_events the kernel wrote at buf into llsock_events in
+ * the same memory, last first, so no entry is overwritten before it is
+ * read (an llsock_event is at least as large). */
+static void convert_in_place(void *buf, int n) {
+  const size_t size = sizeof(struct epoll_event);
+  struct epoll_event ev;
+  llsock_event *out = (llsock_event *)buf;
+  int i;
+
+  for (i = n - 1; i >= 0; i--) {
+    memcpy(&ev, (unsigned char *)buf + size * (size_t)i, size);
+    out[i].fd = (int)(uint32_t)ev.data.u64;
+    out[i].events = ev.events;
+    out[i].tag = (unsigned int)(ev.data.u64 >> 32);
+  }
+}
+
 /*
- * epoll_event is packed on some platforms and not on others, so events are
- * read into a stack chunk and converted; when more than one chunk is
- * wanted, the later chunks take what is ready without waiting again.
+ * One epoll_wait: a second call could report a level-triggered fd again.
+ * Where an llsock_event can hold an epoll_event (x86-64, where epoll_event
+ * is packed), the kernel writes into the caller's array directly.
  */
 int llsock_poller_wait(int poller, llsock_event *events, int max,
                        double timeout) {
-  struct epoll_event chunk[WAIT_CHUNK];
-  int ms = llsock__timeout_ms(timeout), got = 0;
+  int ms = llsock__timeout_ms(timeout), n;
 
   if (events == NULL || max < 1 || max > LLSOCK_MAX_EVENTS || ms == -2)
     return -EINVAL;
-  while (got < max) {
-    int want = max - got < WAIT_CHUNK ? max - got : WAIT_CHUNK, n, i;
+  if (sizeof(struct epoll_event) <= sizeof(llsock_event)) {
+    n = epoll_wait(poller, (struct epoll_event *)(void *)events, max, ms);
+    if (n > 0)
+      convert_in_place(events, n);
+  } else {
+    struct epoll_event chunk[WAIT_CHUNK];
+    int i;
 
-    n = epoll_wait(poller, chunk, want, got == 0 ? ms : 0);
-    if (n == -1)
-      return got > 0 ? got : -errno;
+    n = epoll_wait(poller, chunk, max < WAIT_CHUNK ? max : WAIT_CHUNK, ms);
     for (i = 0; i < n; i++) {
-      events[got + i].fd = (int)(uint32_t)chunk[i].data.u64;
-      events[got + i].events = chunk[i].events;
-      events[got + i].tag = (unsigned int)(chunk[i].data.u64 >> 32);
+      events[i].fd = (int)(uint32_t)chunk[i].data.u64;
+      events[i].events = chunk[i].events;
+      events[i].tag = (unsigned int)(chunk[i].data.u64 >> 32);
     }
-    got += n;
-    if (n < want)
-      break;
   }
-  return got;
+  return n == -1 ? -errno : n;
 }
 
 #else /* no epoll: the poller is Linux's */
