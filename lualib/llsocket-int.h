@@ -94,6 +94,8 @@ void llsocket__open_inet(lua_State *L);
 void llsocket__open_io(lua_State *L);
 void llsocket__open_msg(lua_State *L);
 void llsocket__open_opt(lua_State *L);
+/* The integer constants of llsocket.opt, set in the table on top. */
+void llsocket__set_constants(lua_State *L);
 void llsocket__open_poll(lua_State *L);
 void llsocket__open_poll_constants(lua_State *L);
 void llsocket__open_resolver(lua_State *L);
