@@ -16,8 +16,8 @@ static int inet_open(lua_State *L, int passive) {
   if (llsocket__optboolean(L, 5))
     flags |= LLSOCK_REUSEADDR;
   if (passive)
-    return llsocket__pushint(L, llsock_inet_bind(host, port, socktype, flags));
-  return llsocket__pushint(L, llsock_inet_connect_timeout(
+    return llsocket__result(L, llsock_inet_bind(host, port, socktype, flags));
+  return llsocket__result(L, llsock_inet_connect_timeout(
                                   host, port, socktype, flags,
                                   llsocket__opttimeout(L, 6)));
 }

@@ -28,7 +28,7 @@ static int receive(lua_State *L, int with_sender) {
   if (n < 0) {
     if (with_sender)
       lua_pushnil(L);
-    return llsocket__pushioerror(L, (int)n) + with_sender;
+    return llsocket__ioresult(L, n) + with_sender;
   }
   stored = llsock_recv_stored(fd, len, n, flags);
   if (buf == stackbuf)
@@ -55,7 +55,7 @@ static int io_send(lua_State *L) {
   const char *msg = luaL_checklstring(L, 2, &len);
   int flags = llsocket__optflags(L, 3);
 
-  return llsocket__pushcount(L, llsock_send(fd, msg, len, flags));
+  return llsocket__ioresult(L, llsock_send(fd, msg, len, flags));
 }
 
 static int io_sendto(lua_State *L) {
@@ -67,7 +67,7 @@ static int io_sendto(lua_State *L) {
                             : llsocket__checkaddr_mt(L, 3, lua_upvalueindex(1));
   int flags = llsocket__optflags(L, 4);
 
-  return llsocket__pushcount(L, llsock_sendto(fd, msg, len, flags, to));
+  return llsocket__ioresult(L, llsock_sendto(fd, msg, len, flags, to));
 }
 
 /*
@@ -95,7 +95,7 @@ static int stream_fd(lua_State *L, luaL_Stream *stream, int with_offset,
   luaL_argcheck(L, stream->closef != NULL, 2, "file is closed");
   /* also puts a seekable file's descriptor at the stdio position */
   if (fflush(stream->f) != 0) {
-    llsocket__pushioerror(L, -errno);
+    llsocket__ioresult(L, -errno);
     return -1;
   }
   if (!with_offset) {
@@ -135,7 +135,7 @@ static int io_sendfile(lua_State *L) {
   }
   n = llsock_sendfile(fd, file_fd, at, len);
   if (n < 0)
-    return llsocket__pushioerror(L, (int)n);
+    return llsocket__ioresult(L, n);
   if (stream != NULL && !with_offset && at != NULL)
     fseeko(stream->f, offset, SEEK_SET);
   lua_pushinteger(L, n);

@@ -1,4 +1,5 @@
-/* Private helpers shared by the llsocket binding sources. */
+/* Private helpers shared by the llsocket binding sources; lualib/aux.c
+ * defines the argument checks, result shapes and addr userdata. */
 #ifndef LLSOCKET_INT_H
 #define LLSOCKET_INT_H
 
@@ -49,16 +50,16 @@ int llsocket__optflags(lua_State *L, int first);
  * NaN and non-numbers are refused. */
 double llsocket__opttimeout(lua_State *L, int arg);
 
-/* Failure results: nil, err (2 values) and nil, err, again (3 values). */
-int llsocket__pusherror(lua_State *L, int code);
-int llsocket__pushioerror(lua_State *L, int code);
-/* An int result (an fd, a value): it, or nil, err. */
-int llsocket__pushint(lua_State *L, int rc);
-/* An I/O result (a byte or message count, an accepted fd): it, or
- * nil, err, again. */
-int llsocket__pushcount(lua_State *L, ssize_t n);
-/* For calls that only act: nothing on success, err on failure. */
-int llsocket__pushstatus(lua_State *L, int code);
+/*
+ * The result shapes (rc >= 0 is success, a negative rc an llsock code):
+ *   value or error:  rc as an integer | nil, err
+ *   I/O:             a count | nil, err, again (again: EAGAIN or EWOULDBLOCK)
+ * A function whose success is not an integer pushes it itself and calls
+ * these for failures only.  Calls that only act return nothing | err.
+ */
+int llsocket__result(lua_State *L, int rc);
+int llsocket__ioresult(lua_State *L, ssize_t n);
+int llsocket__status(lua_State *L, int rc);
 
 /*
  * The userdata behind llsocket.addr.  The address comes first, so the
@@ -83,6 +84,10 @@ llsock_addr *llsocket__checkaddr_mt(lua_State *L, int arg, int mt);
 /* The addr at stack index idx, or NULL if it is something else. */
 llsock_addr *llsocket__toaddr_mt(lua_State *L, int idx, int mt);
 void llsocket__pushaddr_mt(lua_State *L, const llsock_addr *addr, int mt);
+/* getnameinfo(3) of the addr at 1 with the flags from 2 on: the host and
+ * service as two strings, or as {host =, service =} if as_table; or
+ * nil, err. */
+int llsocket__pushnameinfo(lua_State *L, int as_table);
 
 /* Each concern's part of the module, pushed as a table or set in one. */
 void llsocket__open_addr(lua_State *L);

@@ -15,7 +15,7 @@ static int msg_socketpair(lua_State *L) {
   int fds[2], rc = llsock_socketpair(family, socktype, flags, fds);
 
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   lua_pushinteger(L, fds[0]);
   lua_pushinteger(L, fds[1]);
   return 2;
@@ -46,7 +46,7 @@ static int msg_sendfds(lua_State *L) {
     lua_pop(L, 1);
   }
   flags = llsocket__optflags(L, 4);
-  return llsocket__pushcount(L, llsock_sendfds(fd, msg, len, fds,
+  return llsocket__ioresult(L, llsock_sendfds(fd, msg, len, fds,
                                                (size_t)nfds, flags));
 }
 
@@ -74,7 +74,7 @@ static int msg_recvfds(lua_State *L) {
   buf = luaL_buffinitsize(L, &b, len);
   n = llsock_recvfds(fd, buf, len, fds, &nfds, &msgflags, flags);
   if (n < 0)
-    return llsocket__pushioerror(L, (int)n);
+    return llsocket__ioresult(L, n);
   for (i = 0; i < nfds; i++) {
     lua_pushinteger(L, fds[i]);
     lua_rawseti(L, -3, (lua_Integer)i + 1);
@@ -231,7 +231,7 @@ static int msg_sendmsg(lua_State *L) {
   check_control(L, 4, &msg);
   msg.msg_iov = check_iovecs(L, 2, stackiov, &iovcnt);
   msg.msg_iovlen = iovcnt;
-  return llsocket__pushcount(L, llsock_sendmsg(fd, &msg, flags));
+  return llsocket__ioresult(L, llsock_sendmsg(fd, &msg, flags));
 }
 
 static void push_control(lua_State *L, struct msghdr *msg) {
@@ -406,7 +406,7 @@ static int msg_recvmsg(lua_State *L) {
   msg.msg_namelen = sizeof(from.u.storage);
   n = llsock_recvmsg(fd, &msg, flags);
   if (n < 0)
-    return llsocket__pushioerror(L, (int)n);
+    return llsocket__ioresult(L, n);
   from.len = msg.msg_namelen;
 
   lua_createtable(L, 0, 5);
@@ -505,7 +505,7 @@ static int msg_sendmmsg(lua_State *L) {
           control[i].buf, sizeof(control[i].buf), segment);
     }
   }
-  return llsocket__pushcount(L,
+  return llsocket__ioresult(L,
                              llsock_sendmmsg(fd, msgs, (unsigned int)n, flags));
 }
 
@@ -560,7 +560,7 @@ static int msg_recvmmsg(lua_State *L) {
       lua_pushvalue(L, -1);
       lua_replace(L, lua_upvalueindex(2));
     }
-    return llsocket__pushioerror(L, got);
+    return llsocket__ioresult(L, got);
   }
   lua_createtable(L, got, 0);
   lua_createtable(L, got, 0);
@@ -602,7 +602,7 @@ static int msg_recvsegments(lua_State *L) {
   ssize_t n = llsock_recv_segments(fd, buf, len, &segsize, &from, flags);
 
   if (n < 0)
-    return llsocket__pushioerror(L, (int)n);
+    return llsocket__ioresult(L, n);
   if ((size_t)n > len) /* MSG_TRUNC: the message's length, not ours */
     n = (ssize_t)len;
   lua_createtable(L, segsize > 0 ? (int)((size_t)n / segsize + 1) : 1, 0);
@@ -625,7 +625,7 @@ static int msg_peercred(lua_State *L) {
   int rc = llsock_peercred(llsocket__checkfd(L, 1), &pid, &uid, &gid);
 
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   lua_pushinteger(L, pid);
   lua_pushinteger(L, uid);
   lua_pushinteger(L, gid);

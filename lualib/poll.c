@@ -9,17 +9,6 @@
 /* p:wait()'s default for how many events one call returns */
 #define WAIT_DEFAULT_MAX 256
 
-double llsocket__opttimeout(lua_State *L, int arg) {
-  lua_Number sec;
-
-  if (lua_isnoneornil(L, arg))
-    return -1;
-  luaL_argexpected(L, lua_type(L, arg) == LUA_TNUMBER, arg, "number or nil");
-  sec = lua_tonumber(L, arg);
-  luaL_argcheck(L, sec == sec, arg, "timeout is NaN");
-  return sec < 0 ? -1 : (double)sec;
-}
-
 /* Event bits: 0..0xFFFFFFFF, as the C API's unsigned int. */
 static unsigned int check_events(lua_State *L, int arg) {
   return (unsigned int)llsocket__checkinteger(L, arg, 0, 0xFFFFFFFF, "events");
@@ -38,7 +27,7 @@ static int l_sleep(lua_State *L) {
   luaL_argexpected(L, lua_type(L, 1) == LUA_TNUMBER, 1, "number");
   sec = lua_tonumber(L, 1);
   luaL_argcheck(L, sec >= 0, 1, "seconds must be >= 0");
-  return llsocket__pushstatus(L, llsock_sleep((double)sec));
+  return llsocket__status(L, llsock_sleep((double)sec));
 }
 
 /* (fd [, timeout]) -> true | false on timeout | nil, err */
@@ -47,7 +36,7 @@ static int wait_for(lua_State *L, unsigned int events) {
   int rc = llsock_wait(fd, events, llsocket__opttimeout(L, 2));
 
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   lua_pushboolean(L, rc > 0);
   return 1;
 }
@@ -121,7 +110,7 @@ static int l_poller(lua_State *L) {
   luaL_setmetatable(L, POLLER_MT);
   fd = llsock_poller_create();
   if (fd < 0)
-    return llsocket__pusherror(L, fd);
+    return llsocket__result(L, fd);
   p->fd = fd;
   lua_newtable(L);
   p->fds_ref = luaL_ref(L, LUA_REGISTRYINDEX);
@@ -138,7 +127,7 @@ static int poller_result(lua_State *L, int fd, int rc) {
   if (rc == -ENOENT)
     return luaL_argerror(
         L, 2, lua_pushfstring(L, "fd %d is not in the poller", fd));
-  return llsocket__pushstatus(L, rc);
+  return llsocket__status(L, rc);
 }
 
 /* p:add(fd, events) -> nothing | err */
@@ -194,7 +183,7 @@ static int poller_wait(lua_State *L) {
   reserve(L, p, max);
   n = llsock_poller_wait(p->fd, p->buf, max, timeout);
   if (n < 0)
-    return llsocket__pusherror(L, n);
+    return llsocket__result(L, n);
   lua_settop(L, 1);
   lua_pushinteger(L, n);
   lua_rawgeti(L, LUA_REGISTRYINDEX, p->fds_ref);
@@ -224,7 +213,7 @@ static int poller_fd(lua_State *L) {
 
 /* p:close() -> nothing | err; closing again does nothing */
 static int poller_close(lua_State *L) {
-  return llsocket__pushstatus(L, poller_release(L, check_poller(L)));
+  return llsocket__status(L, poller_release(L, check_poller(L)));
 }
 
 static int poller_gc(lua_State *L) {

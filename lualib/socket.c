@@ -16,7 +16,7 @@ static int socket_sockname(lua_State *L) {
   int rc = llsock_sockname(llsocket__checkfd(L, 1), &addr);
 
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   llsocket__pushaddr(L, &addr);
   return 1;
 }
@@ -26,7 +26,7 @@ static int socket_peername(lua_State *L) {
   int rc = llsock_peername(llsocket__checkfd(L, 1), &addr);
 
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   llsocket__pushaddr(L, &addr);
   return 1;
 }
@@ -35,20 +35,20 @@ static int socket_atmark(lua_State *L) {
   int rc = llsock_atmark(llsocket__checkfd(L, 1));
 
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   lua_pushboolean(L, rc);
   return 1;
 }
 
 static int socket_shutdown(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
-  return llsocket__pushstatus(L, llsock_shutdown(fd, checkhow(L, 2)));
+  return llsocket__status(L, llsock_shutdown(fd, checkhow(L, 2)));
 }
 
 static int socket_close(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   int how = lua_isnoneornil(L, 2) ? LLSOCK_SHUT_NONE : checkhow(L, 2);
-  return llsocket__pushstatus(L, llsock_close(fd, how));
+  return llsocket__status(L, llsock_close(fd, how));
 }
 
 static int socket_listen(lua_State *L) {
@@ -56,15 +56,15 @@ static int socket_listen(lua_State *L) {
   int backlog = lua_isnoneornil(L, 2)
                     ? LLSOCK_BACKLOG
                     : llsocket__checkint(L, 2, 0, INT_MAX, "backlog");
-  return llsocket__pushstatus(L, llsock_listen(fd, backlog));
+  return llsocket__status(L, llsock_listen(fd, backlog));
 }
 
 static int socket_accept(lua_State *L) {
-  return llsocket__pushcount(L, llsock_accept(llsocket__checkfd(L, 1), NULL));
+  return llsocket__ioresult(L, llsock_accept(llsocket__checkfd(L, 1), NULL));
 }
 
 static int socket_accept_inherits(lua_State *L) {
-  return llsocket__pushcount(L,
+  return llsocket__ioresult(L,
                       llsock_accept_inherit(llsocket__checkfd(L, 1), NULL));
 }
 
@@ -91,21 +91,21 @@ static int socket_socket(lua_State *L) {
                    : llsocket__checkint(L, 3, 0, INT_MAX, "protocol");
     nonblock = llsocket__optboolean(L, 4);
   }
-  return llsocket__pushint(L, llsock_socket(family, socktype, protocol,
+  return llsocket__result(L, llsock_socket(family, socktype, protocol,
                                             nonblock ? LLSOCK_NONBLOCK : 0));
 }
 
 /* bind(fd, addr) -> nothing | err */
 static int socket_bind(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
-  return llsocket__pushstatus(L, llsock_bind(fd, llsocket__checkaddr(L, 2)));
+  return llsocket__status(L, llsock_bind(fd, llsocket__checkaddr(L, 2)));
 }
 
 /* connect(fd, addr) -> nothing | err; a non-blocking connect under way is
  * success, its outcome later in error(fd) */
 static int socket_connect(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
-  return llsocket__pushstatus(L,
+  return llsocket__status(L,
                               llsock_connect(fd, llsocket__checkaddr(L, 2)));
 }
 

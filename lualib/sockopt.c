@@ -82,11 +82,11 @@ static int int_option_call(lua_State *L) {
   if (!lua_isnoneornil(L, 2)) {
     rc = opt->set(fd, check_value(L, 2, opt));
     if (rc < 0)
-      return llsocket__pusherror(L, rc);
+      return llsocket__result(L, rc);
   }
   rc = opt->get(fd);
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   if (is_flag(opt))
     lua_pushboolean(L, rc);
   else
@@ -107,11 +107,11 @@ static int timeout_option_call(lua_State *L) {
                   "timeout must be 0 or more seconds");
     rc = opt->set(fd, sec);
     if (rc < 0)
-      return llsocket__pusherror(L, rc);
+      return llsocket__result(L, rc);
   }
   rc = opt->get(fd, &sec);
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   lua_pushnumber(L, (lua_Number)sec);
   return 1;
 }
@@ -140,7 +140,7 @@ static int linger_call(lua_State *L) {
   if (rc >= 0)
     rc = llsock_opt_get_linger(fd, &on, &sec);
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   if (on)
     lua_pushinteger(L, sec);
   else
@@ -165,19 +165,9 @@ static int mark_call(lua_State *L) {
   if (rc >= 0)
     rc = llsock_opt_get_mark(fd, &mark);
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   lua_pushinteger(L, (lua_Integer)mark);
   return 1;
-}
-
-/* A string argument for C, which cannot hold a NUL byte. */
-static const char *check_cstring(lua_State *L, int arg, const char *what) {
-  size_t len;
-  const char *s = luaL_checklstring(L, arg, &len);
-
-  luaL_argcheck(L, strlen(s) == len, arg,
-                lua_pushfstring(L, "%s contains a NUL byte", what));
-  return s;
 }
 
 /* opt.bindtodevice(fd [, ifname | ""]) -> ifname | "" | nil, err */
@@ -188,11 +178,11 @@ static int bindtodevice_call(lua_State *L) {
 
   if (!lua_isnoneornil(L, 2))
     rc = llsock_opt_set_bindtodevice(fd,
-                                     check_cstring(L, 2, "interface name"));
+                                     llsocket__checkcstring(L, 2, "interface name"));
   if (rc >= 0)
     rc = llsock_opt_get_bindtodevice(fd, name, sizeof(name));
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   lua_pushlstring(L, name, (size_t)rc);
   return 1;
 }
@@ -218,7 +208,7 @@ static int opt_iface(lua_State *L, int arg, llsock_iface *iface,
     return 0;
   case LUA_TSTRING:
     *out = iface;
-    return llsock_iface_parse(iface, check_cstring(L, arg, "interface"));
+    return llsock_iface_parse(iface, llsocket__checkcstring(L, arg, "interface"));
   default:
     return luaL_typeerror(L, arg, "interface name, address or index");
   }
@@ -240,7 +230,7 @@ static int multicast_if_call(lua_State *L) {
   if (rc >= 0)
     rc = llsock_opt_get_multicast_if(fd, &iface);
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   if (rc == AF_INET6)
     lua_pushinteger(L, (lua_Integer)iface.index);
   else
@@ -271,7 +261,7 @@ static int tcpinfo_call(lua_State *L) {
   check_writable(L, 0);
   rc = llsock_opt_get_tcpinfo(fd, &info);
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   lua_createtable(L, 0, 16);
   if (info.state > 0 &&
       (size_t)info.state < sizeof(tcp_states) / sizeof(tcp_states[0]))
@@ -317,25 +307,25 @@ static const source_op source_ops[] = {
 static int group_op_call(lua_State *L) {
   const group_op *op = lua_touserdata(L, lua_upvalueindex(1));
   int fd = llsocket__checkfd(L, 1);
-  const char *group = check_cstring(L, 2, "group");
+  const char *group = llsocket__checkcstring(L, 2, "group");
   llsock_iface iface;
   const llsock_iface *chosen;
   int rc = opt_iface(L, 3, &iface, &chosen);
 
-  return llsocket__pushstatus(L, rc < 0 ? rc : op->fn(fd, group, chosen));
+  return llsocket__status(L, rc < 0 ? rc : op->fn(fd, group, chosen));
 }
 
 /* opt.join_source(fd, group, source [, iface]) and the like: nothing | err */
 static int source_op_call(lua_State *L) {
   const source_op *op = lua_touserdata(L, lua_upvalueindex(1));
   int fd = llsocket__checkfd(L, 1);
-  const char *group = check_cstring(L, 2, "group");
-  const char *source = check_cstring(L, 3, "source");
+  const char *group = llsocket__checkcstring(L, 2, "group");
+  const char *source = llsocket__checkcstring(L, 3, "source");
   llsock_iface iface;
   const llsock_iface *chosen;
   int rc = opt_iface(L, 4, &iface, &chosen);
 
-  return llsocket__pushstatus(
+  return llsocket__status(
       L, rc < 0 ? rc : op->fn(fd, group, source, chosen));
 }
 
@@ -354,14 +344,14 @@ static int getsockopt_call(lua_State *L) {
   if (lua_isnoneornil(L, 4)) {
     rc = llsock_opt_getint(fd, level, name);
     if (rc < 0)
-      return llsocket__pusherror(L, rc);
+      return llsocket__result(L, rc);
     lua_pushinteger(L, rc);
     return 1;
   }
   len = (size_t)llsocket__checkint(L, 4, 1, RAW_OPTION_MAX, "size");
   rc = llsock_opt_get(fd, level, name, buf, &len);
   if (rc < 0)
-    return llsocket__pusherror(L, rc);
+    return llsocket__result(L, rc);
   lua_pushlstring(L, buf, len);
   return 1;
 }
@@ -376,13 +366,13 @@ static int setsockopt_call(lua_State *L) {
 
   switch (lua_type(L, 4)) {
   case LUA_TNUMBER:
-    return llsocket__pushstatus(
+    return llsocket__status(
         L, llsock_opt_setint(fd, level, name,
                              llsocket__checkint(L, 4, INT_MIN, INT_MAX,
                                                 "value")));
   case LUA_TSTRING:
     bytes = lua_tolstring(L, 4, &len);
-    return llsocket__pushstatus(L,
+    return llsocket__status(L,
                                 llsock_opt_set(fd, level, name, bytes, len));
   default:
     return luaL_typeerror(L, 4, "integer or string");
@@ -391,12 +381,12 @@ static int setsockopt_call(lua_State *L) {
 
 /* llsocket.type(fd) -> SOCK_STREAM, ... | nil, err */
 static int type_call(lua_State *L) {
-  return llsocket__pushint(L, llsock_type(llsocket__checkfd(L, 1)));
+  return llsocket__result(L, llsock_type(llsocket__checkfd(L, 1)));
 }
 
 /* llsocket.error(fd) -> pending error (cleared) or 0 | nil, err */
 static int error_call(lua_State *L) {
-  return llsocket__pushint(L, llsock_error(llsocket__checkfd(L, 1)));
+  return llsocket__result(L, llsock_error(llsocket__checkfd(L, 1)));
 }
 
 void llsocket__open_sockopt_funcs(lua_State *L) {

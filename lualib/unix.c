@@ -10,8 +10,8 @@ static int unix_open(lua_State *L, int passive) {
   int socktype = llsocket__checkint(L, 2, 1, INT_MAX, "socket type");
   int flags = llsocket__optboolean(L, 3) ? LLSOCK_NONBLOCK : 0;
   if (passive)
-    return llsocket__pushint(L, llsock_unix_bind(path, len, socktype, flags));
-  return llsocket__pushint(L, llsock_unix_connect_timeout(
+    return llsocket__result(L, llsock_unix_bind(path, len, socktype, flags));
+  return llsocket__result(L, llsock_unix_connect_timeout(
                                   path, len, socktype, flags,
                                   llsocket__opttimeout(L, 4)));
 }
