@@ -198,6 +198,8 @@ enum {
 
 /* socket(2), close-on-exec, optionally non-blocking.  Returns the fd. */
 int llsock_socket(int family, int socktype, int protocol, int flags);
+/* socketpair(2), close-on-exec; flags: LLSOCK_NONBLOCK. */
+int llsock_socketpair(int family, int socktype, int flags, int fds[2]);
 /* bind(2)/connect(2) an existing socket to addr. */
 int llsock_bind(int fd, const llsock_addr *addr);
 /*
@@ -227,6 +229,8 @@ int llsock_inet_connect(const char *host, const char *port, int socktype,
 int llsock_unix_bind(const char *path, size_t len, int socktype, int flags);
 int llsock_unix_connect(const char *path, size_t len, int socktype,
                         int flags);
+/* The pid, uid and gid of the peer of a connected unix socket. */
+int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 
 int llsock_sockname(int fd, llsock_addr *addr);
 int llsock_peername(int fd, llsock_addr *addr);
@@ -320,9 +324,6 @@ ssize_t llsock_sendfds(int fd, const void *buf, size_t len, const int *fds,
 ssize_t llsock_recvfds(int fd, void *buf, size_t len, int *fds, size_t *nfds,
                        int *msgflags, int flags);
 
-/* The pid, uid and gid of the peer of a connected unix socket. */
-int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
-
 /*
  * Send len bytes of the file open at file_fd, starting at *offset (then
  * advanced by the count sent) or, with offset NULL, at the file's own
@@ -414,8 +415,6 @@ ssize_t llsock_recv_segments(int fd, void *buf, size_t len,
                              unsigned int *segsize, llsock_addr *from,
                              int flags);
 
-/* socketpair(2), close-on-exec; flags: LLSOCK_NONBLOCK. */
-int llsock_socketpair(int family, int socktype, int flags, int fds[2]);
 
 /*
  * Batches: send or receive up to n datagrams in one call (sendmmsg(2) and

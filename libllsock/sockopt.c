@@ -409,26 +409,6 @@ static int set_timeout(int fd, int name, double sec) {
   }
 LLSOCK_TIMEOUT_OPTIONS(DEFINE_TIMEOUT)
 
-int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
-#ifdef SO_PEERCRED
-  struct ucred cred;
-  socklen_t len = sizeof(cred);
-
-  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
-    return -errno;
-  if (pid != NULL)
-    *pid = cred.pid;
-  if (uid != NULL)
-    *uid = cred.uid;
-  if (gid != NULL)
-    *gid = cred.gid;
-  return 0;
-#else
-  (void)fd, (void)pid, (void)uid, (void)gid;
-  return -ENOPROTOOPT;
-#endif
-}
-
 /* ---- multicast ----------------------------------------------------------- */
 
 int llsock_iface_parse(llsock_iface *iface, const char *text) {

@@ -43,3 +43,23 @@ int llsock_unix_connect_timeout(const char *path, size_t len, int socktype,
                                 int flags, double timeout) {
   return unix_open(path, len, socktype, flags, 0, timeout < 0 ? -1 : timeout);
 }
+
+int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
+#ifdef SO_PEERCRED
+  struct ucred cred;
+  socklen_t len = sizeof(cred);
+
+  if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
+    return -errno;
+  if (pid != NULL)
+    *pid = cred.pid;
+  if (uid != NULL)
+    *uid = cred.uid;
+  if (gid != NULL)
+    *gid = cred.gid;
+  return 0;
+#else
+  (void)fd, (void)pid, (void)uid, (void)gid;
+  return -ENOPROTOOPT;
+#endif
+}

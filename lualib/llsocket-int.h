@@ -107,5 +107,6 @@ void llsocket__open_resolver(lua_State *L);
 void llsocket__open_sockopt_funcs(lua_State *L);
 void llsocket__open_socket(lua_State *L);
 void llsocket__open_unix(lua_State *L);
+void llsocket__open_unix_funcs(lua_State *L);
 
 #endif /* LLSOCKET_INT_H */

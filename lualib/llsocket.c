@@ -30,6 +30,7 @@ int luaopen_llsocket(lua_State *L) {
   llsocket__open_errors(L);
   llsocket__open_inet(L);
   lua_setfield(L, -2, "inet");
+  llsocket__open_unix_funcs(L);
   llsocket__open_unix(L);
   lua_setfield(L, -2, "unix");
   llsocket__open_opt(L);

@@ -5,22 +5,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-/* socketpair(socktype [, nonblock [, family]]) -> fd1, fd2 | nil, err */
-static int msg_socketpair(lua_State *L) {
-  int socktype = llsocket__checkint(L, 1, 1, INT_MAX, "socket type");
-  int flags = llsocket__optboolean(L, 2) ? LLSOCK_NONBLOCK : 0;
-  int family = lua_isnoneornil(L, 3)
-                   ? AF_UNIX
-                   : llsocket__checkint(L, 3, 0, INT_MAX, "family");
-  int fds[2], rc = llsock_socketpair(family, socktype, flags, fds);
-
-  if (rc < 0)
-    return llsocket__result(L, rc);
-  lua_pushinteger(L, fds[0]);
-  lua_pushinteger(L, fds[1]);
-  return 2;
-}
-
 /* sendfds(fd, msg, fds [, flag, ...]) -> bytes | nil, err, again */
 static int msg_sendfds(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
@@ -617,27 +601,10 @@ static int msg_recvsegments(lua_State *L) {
   return 2;
 }
 
-/* peercred(fd) -> pid, uid, gid | nil, err */
-static int msg_peercred(lua_State *L) {
-  pid_t pid;
-  uid_t uid;
-  gid_t gid;
-  int rc = llsock_peercred(llsocket__checkfd(L, 1), &pid, &uid, &gid);
-
-  if (rc < 0)
-    return llsocket__result(L, rc);
-  lua_pushinteger(L, pid);
-  lua_pushinteger(L, uid);
-  lua_pushinteger(L, gid);
-  return 3;
-}
-
 void llsocket__open_msg(lua_State *L) {
   static const luaL_Reg funcs[] = {
-    {"socketpair", msg_socketpair},
     {"sendfds", msg_sendfds},
     {"recvfds", msg_recvfds},
-    {"peercred", msg_peercred},
     {"sendmsg", msg_sendmsg},
     {"recvmsg", msg_recvmsg},
     {"recvsegments", msg_recvsegments},

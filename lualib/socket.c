@@ -109,8 +109,25 @@ static int socket_connect(lua_State *L) {
                               llsock_connect(fd, llsocket__checkaddr(L, 2)));
 }
 
+/* socketpair(socktype [, nonblock [, family]]) -> fd1, fd2 | nil, err */
+static int socket_socketpair(lua_State *L) {
+  int socktype = llsocket__checkint(L, 1, 1, INT_MAX, "socket type");
+  int flags = llsocket__optboolean(L, 2) ? LLSOCK_NONBLOCK : 0;
+  int family = lua_isnoneornil(L, 3)
+                   ? AF_UNIX
+                   : llsocket__checkint(L, 3, 0, INT_MAX, "family");
+  int fds[2], rc = llsock_socketpair(family, socktype, flags, fds);
+
+  if (rc < 0)
+    return llsocket__result(L, rc);
+  lua_pushinteger(L, fds[0]);
+  lua_pushinteger(L, fds[1]);
+  return 2;
+}
+
 void llsocket__open_socket(lua_State *L) {
   static const luaL_Reg funcs[] = {
+    {"socketpair", socket_socketpair},
     {"socket", socket_socket},
     {"bind", socket_bind},
     {"connect", socket_connect},

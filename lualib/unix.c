@@ -24,6 +24,26 @@ static int unix_connect(lua_State *L) {
   return unix_open(L, 0);
 }
 
+/* peercred(fd) -> pid, uid, gid | nil, err */
+static int unix_peercred(lua_State *L) {
+  pid_t pid;
+  uid_t uid;
+  gid_t gid;
+  int rc = llsock_peercred(llsocket__checkfd(L, 1), &pid, &uid, &gid);
+
+  if (rc < 0)
+    return llsocket__result(L, rc);
+  lua_pushinteger(L, pid);
+  lua_pushinteger(L, uid);
+  lua_pushinteger(L, gid);
+  return 3;
+}
+
+void llsocket__open_unix_funcs(lua_State *L) {
+  lua_pushcfunction(L, unix_peercred);
+  lua_setfield(L, -2, "peercred");
+}
+
 void llsocket__open_unix(lua_State *L) {
   static const luaL_Reg funcs[] = {
     {"bind", unix_bind},

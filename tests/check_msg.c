@@ -303,25 +303,6 @@ START_TEST(fds_bad_input) {
 }
 END_TEST
 
-/* A unix peer's credentials are this process's own; other sockets have
- * none to give. */
-START_TEST(peercred_unix) {
-  int pair[2];
-  pid_t pid;
-  uid_t uid;
-  gid_t gid;
-
-  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
-  ck_assert_int_eq(llsock_peercred(pair[0], &pid, &uid, &gid), 0);
-  ck_assert_int_eq(pid, getpid());
-  ck_assert_int_eq(uid, getuid());
-  ck_assert_int_eq(gid, getgid());
-  ck_assert_int_eq(llsock_peercred(pair[0], NULL, NULL, NULL), 0);
-  tu_close2(pair[0], pair[1]);
-  ck_assert_int_eq(llsock_peercred(tu_closed_fd(), &pid, &uid, &gid), -EBADF);
-}
-END_TEST
-
 static void recv_exact(int fd, const char *want, size_t len) {
   char buf[sizeof(file_text)];
   size_t got = 0;
@@ -712,7 +693,6 @@ int main(void) {
   tcase_add_test(tc, msg_layout_aligns_control);
   tcase_add_test(tc, fds_bad_input);
   tcase_add_test(tc, fds_need_data_on_streams);
-  tcase_add_test(tc, peercred_unix);
   tc = tu_tcase(s, "batch");
   tcase_add_test(tc, batch_round_trip);
   tcase_add_test(tc, batch_waitforone);

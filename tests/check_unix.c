@@ -425,6 +425,25 @@ START_TEST(bad_arguments) {
 }
 END_TEST
 
+/* A unix peer's credentials are this process's own; other sockets have
+ * none to give. */
+START_TEST(peercred_unix) {
+  int pair[2];
+  pid_t pid;
+  uid_t uid;
+  gid_t gid;
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_peercred(pair[0], &pid, &uid, &gid), 0);
+  ck_assert_int_eq(pid, getpid());
+  ck_assert_int_eq(uid, getuid());
+  ck_assert_int_eq(gid, getgid());
+  ck_assert_int_eq(llsock_peercred(pair[0], NULL, NULL, NULL), 0);
+  tu_close2(pair[0], pair[1]);
+  ck_assert_int_eq(llsock_peercred(tu_closed_fd(), &pid, &uid, &gid), -EBADF);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("unix");
   TCase *tc = tu_tcase(s, "types");
@@ -456,5 +475,6 @@ int main(void) {
   tcase_add_test(tc, connect_refused);
   tcase_add_test(tc, connect_wrong_socktype);
   tcase_add_test(tc, bad_arguments);
+  tcase_add_test(tc, peercred_unix);
   return tu_run(s);
 }

@@ -121,19 +121,6 @@ T.case("sendfds and recvfds reject bad fd lists and lengths", function(t)
             llsocket.recvfds(b, 1, 1, opt.MSG_DONTWAIT))
 end)
 
-T.case("peercred names this process as the peer of a unix socket",
-       function(t)
-  local a = pair(t)
-  local pid, uid, gid = llsocket.peercred(a)
-  T.type(pid, "integer", "pid")
-  T.truthy(pid > 0, "pid positive")
-  local p = assert(io.popen("id -u"))
-  T.eq(uid, tonumber(p:read("l")), "uid")
-  p:close()
-  T.type(gid, "integer", "gid")
-  T.fails("EBADF", "closed fd", llsocket.peercred(1000))
-end)
-
 T.case("sendfile sends what was written to a file handle but not flushed",
        function(t)
   local a, b = pair(t)

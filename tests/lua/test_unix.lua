@@ -180,4 +180,27 @@ T.case("connect errors: ENOENT for no file, ECONNREFUSED when not listening",
   t:close(fd)
 end)
 
+-- The output of a command, one line.
+local function command_line(cmd)
+  local p = assert(io.popen(cmd))
+  local line = p:read("l")
+  p:close()
+  return line
+end
+
+T.case("peercred names this process as the peer of a unix socket",
+       function(t)
+  local a, b = llsocket.socketpair(opt.SOCK_STREAM)
+  t:own("pair a", a)
+  t:own("pair b", b)
+  local pid, uid, gid = llsocket.peercred(a)
+  local stat = assert(io.open("/proc/self/stat", "r"))
+  T.eq(pid, math.tointeger(stat:read("n")), "pid")
+  stat:close()
+  T.eq(uid, math.tointeger(tonumber(command_line("id -u"))), "uid")
+  T.eq(gid, math.tointeger(tonumber(command_line("id -g"))), "gid")
+  t:close(a)
+  T.fails("EBADF", "closed fd", llsocket.peercred(a))
+end)
+
 T.done()
