@@ -30,4 +30,9 @@ int llsock__timeout_ms(double sec);
 int llsock__connect_until(int fd, const llsock_addr *addr, double deadline,
                           int attempts_left);
 
+/* Close every descriptor the SCM_RIGHTS messages of msg brought, leaving
+ * -1 in each slot; or make each close-on-exec. */
+void llsock__cmsg_close_fds(struct msghdr *msg);
+void llsock__cmsg_cloexec_fds(struct msghdr *msg);
+
 #endif /* LLSOCK_INT_H */

@@ -297,18 +297,6 @@ ssize_t llsock_sendmsg(int fd, const struct msghdr *msg, int flags);
 ssize_t llsock_recvmsg(int fd, struct msghdr *msg, int flags);
 
 /*
- * One block for a receive's ancillary data and its data bytes.
- * llsock_msg_space() is the size of a block with controllen bytes of
- * control room and datalen bytes of data (0 if that overflows).
- * llsock_msg_layout() points msg's control at the start of block, which
- * must be aligned as malloc(3)'s memory is (no control for controllen 0),
- * and returns where the data bytes start: the control room comes first so
- * that its struct cmsghdr is aligned whatever the data sizes.
- */
-size_t llsock_msg_space(size_t datalen, size_t controllen);
-void *llsock_msg_layout(struct msghdr *msg, void *block, size_t controllen);
-
-/*
  * Send len bytes with nfds descriptors (SCM_RIGHTS), 0 <= nfds <=
  * LLSOCK_MAX_FDS.  A stream socket needs len >= 1 to carry them: fds with
  * no data on one are -EINVAL rather than silently dropped.
@@ -338,19 +326,69 @@ ssize_t llsock_recvfds(int fd, void *buf, size_t len, int *fds, size_t *nfds,
  */
 ssize_t llsock_sendfile(int fd, int file_fd, off_t *offset, size_t len);
 
+/* ---- ancillary data ------------------------------------------------------ */
+
+/* One control message as a caller builds or reads it: its level, its type
+ * and len bytes of data. */
+typedef struct llsock_cmsg_item {
+  int level;
+  int type;
+  const void *data;
+  size_t len;
+} llsock_cmsg_item;
+
 /*
- * Decoders for received ancillary data.  Each returns 0 when cmsg is of its
- * kind and complete, else -EINVAL.
+ * The room n items take as control data, each header, data and padding
+ * (0 if that overflows).  llsock_cmsg_build() lays them out in buf, which
+ * must be aligned as malloc(3)'s memory is: returns the bytes written, the
+ * msg_controllen to send with, or -EINVAL (buf NULL or misaligned, an item
+ * without data) or -ENOSPC (size too small).  Padding is zeroed.
+ */
+size_t llsock_cmsg_space(const llsock_cmsg_item *items, size_t n);
+ssize_t llsock_cmsg_build(void *buf, size_t size, const llsock_cmsg_item *items,
+                          size_t n);
+
+/*
+ * The control messages of a received msg, in order: NULL after the last.
+ * The walk stops at a header whose length is shorter than a header or runs
+ * past msg_controllen, so whatever the kernel (or a caller) put there,
+ * every message returned lies whole inside the control data.
+ * llsock_cmsg_item_of() gives a message's level, type and data.
+ */
+const struct cmsghdr *llsock_cmsg_first(const struct msghdr *msg);
+const struct cmsghdr *llsock_cmsg_next(const struct msghdr *msg,
+                                       const struct cmsghdr *cmsg);
+void llsock_cmsg_item_of(const struct cmsghdr *cmsg, llsock_cmsg_item *item);
+
+/*
+ * Decoders for received ancillary data.  Each returns 0 (fds: the count)
+ * when cmsg is of its kind and complete, else -EINVAL.
+ *   fds:       SCM_RIGHTS: how many descriptors it carries; the first max
+ *              of them are stored in fds (-1 for one a truncated receive
+ *              closed)
  *   pktinfo:   IP_PKTINFO or IPV6_PKTINFO: arrival interface and the
  *              datagram's destination address (port 0)
  *   timestamp: SCM_TIMESTAMP or SCM_TIMESTAMPNS, in seconds
  *   cred:      SCM_CREDENTIALS (Linux)
  */
+int llsock_cmsg_fds(const struct cmsghdr *cmsg, int *fds, size_t max);
 int llsock_cmsg_pktinfo(const struct cmsghdr *cmsg, int *ifindex,
                         llsock_addr *dst);
 int llsock_cmsg_timestamp(const struct cmsghdr *cmsg, double *sec);
 int llsock_cmsg_cred(const struct cmsghdr *cmsg, pid_t *pid, uid_t *uid,
                      gid_t *gid);
+
+/*
+ * One block for a receive's ancillary data and its data bytes.
+ * llsock_msg_space() is the size of a block with controllen bytes of
+ * control room and datalen bytes of data (0 if that overflows).
+ * llsock_msg_layout() points msg's control at the start of block, which
+ * must be aligned as malloc(3)'s memory is (no control for controllen 0),
+ * and returns where the data bytes start: the control room comes first so
+ * that its struct cmsghdr is aligned whatever the data sizes.
+ */
+size_t llsock_msg_space(size_t datalen, size_t controllen);
+void *llsock_msg_layout(struct msghdr *msg, void *block, size_t controllen);
 
 /*
  * The error queue (Linux).  With the recverr option on, errors about

@@ -129,69 +129,74 @@ static int is_int(lua_State *L, int type, int idx) {
   return type == LUA_TNUMBER && isint && v >= INT_MIN && v <= INT_MAX;
 }
 
+/* The {level, type, data} entry i of the control table at arg as an item;
+ * 0 when it is not one.  The table holds the data string, so the item's
+ * pointer stays valid while the table is not changed. */
+static int control_item(lua_State *L, int arg, lua_Integer i,
+                        llsock_cmsg_item *item) {
+  int ok = lua_rawgeti(L, arg, i) == LUA_TTABLE &&
+           is_int(L, lua_rawgeti(L, -1, 1), -1) &&
+           is_int(L, lua_rawgeti(L, -2, 2), -1) &&
+           lua_rawgeti(L, -3, 3) == LUA_TSTRING;
+
+  if (ok) {
+    item->level = (int)lua_tointeger(L, -3);
+    item->type = (int)lua_tointeger(L, -2);
+    item->data = lua_tolstring(L, -1, &item->len);
+  }
+  lua_settop(L, lua_gettop(L) - (ok ? 4 : 1));
+  return ok;
+}
+
 /* Ancillary data from a list of {level, type, data} entries, and a GSO
- * segment size from the field `segment`. */
+ * segment size from the field `segment`, laid out by libllsock. */
 static void check_control(lua_State *L, int arg, struct msghdr *msg) {
   lua_Integer i, n;
-  size_t total = 0;
-  struct cmsghdr *cmsg;
+  llsock_cmsg_item item, *items;
+  size_t total = 0, room;
   unsigned int segment;
+  ssize_t used;
+  char *block;
 
   if (lua_isnoneornil(L, arg))
     return;
   luaL_checktype(L, arg, LUA_TTABLE);
   segment = check_segment(L, arg, arg);
-  if (segment > 0)
-    total += LLSOCK_CMSG_SEGMENT_SPACE;
   n = (lua_Integer)lua_rawlen(L, arg);
   for (i = 1; i <= n; i++) {
-    size_t len;
-    if (lua_rawgeti(L, arg, i) != LUA_TTABLE ||
-        !is_int(L, lua_rawgeti(L, -1, 1), -1) ||
-        !is_int(L, lua_rawgeti(L, -2, 2), -1) ||
-        lua_rawgeti(L, -3, 3) != LUA_TSTRING)
+    if (!control_item(L, arg, i, &item))
       luaL_argerror(L, arg,
                     lua_pushfstring(L, "entry %d is not {level, type, data}",
                                     (int)i));
-    lua_tolstring(L, -1, &len);
-    luaL_argcheck(L,
-                  len <= MAX_CONTROL && total + CMSG_SPACE(len) <= MAX_CONTROL,
+    room = llsock_cmsg_space(&item, 1);
+    luaL_argcheck(L, item.len <= MAX_CONTROL && total + room <= MAX_CONTROL,
                   arg, "ancillary data too long");
-    total += CMSG_SPACE(len);
-    lua_pop(L, 4);
+    total += room;
   }
-  if (total == 0)
+  if (total == 0 && segment == 0)
     return;
-  msg->msg_control = lua_newuserdatauv(L, total, 0);
-  msg->msg_controllen = total;
-  memset(msg->msg_control, 0, total);
-  cmsg = CMSG_FIRSTHDR(msg);
-  for (i = 1; i <= n; i++, cmsg = CMSG_NXTHDR(msg, cmsg)) {
-    size_t len;
-    const char *data;
-    if (lua_rawgeti(L, arg, i) != LUA_TTABLE)
+  /* the items first, then the control data (aligned: items are 8-byte
+   * multiples); a finalizer run by this allocation may change the table,
+   * so the entries are read again below */
+  block = lua_newuserdatauv(
+      L, (size_t)n * sizeof(*items) + total + LLSOCK_CMSG_SEGMENT_SPACE, 0);
+  items = (llsock_cmsg_item *)block;
+  block += (size_t)n * sizeof(*items);
+  for (i = 1; i <= n; i++)
+    if (!control_item(L, arg, i, &items[i - 1]))
       luaL_argerror(L, arg, "ancillary data changed while in use");
-    lua_rawgeti(L, -1, 1);
-    lua_rawgeti(L, -2, 2);
-    lua_rawgeti(L, -3, 3);
-    data = lua_tolstring(L, -1, &len);
-    /* a __gc run by the allocation above could have changed the table */
-    if (data == NULL || cmsg == NULL ||
-        (char *)CMSG_DATA(cmsg) + len > (char *)msg->msg_control + total)
-      luaL_argerror(L, arg, "ancillary data changed while in use");
-    cmsg->cmsg_level = (int)lua_tointeger(L, -3);
-    cmsg->cmsg_type = (int)lua_tointeger(L, -2);
-    cmsg->cmsg_len = CMSG_LEN(len);
-    memcpy(CMSG_DATA(cmsg), data, len);
-    lua_pop(L, 4);
-  }
+  used = llsock_cmsg_build(block, total, items, (size_t)n);
+  if (used < 0)
+    luaL_argerror(L, arg, "ancillary data changed while in use");
   if (segment > 0) {
-    int rc = llsock_cmsg_segment(cmsg, (size_t)((char *)msg->msg_control +
-                                                total - (char *)cmsg),
+    int rc = llsock_cmsg_segment(block + used, LLSOCK_CMSG_SEGMENT_SPACE,
                                  segment);
     if (rc < 0)
-      luaL_argerror(L, arg, "ancillary data changed while in use");
+      luaL_argerror(L, arg, "segment size refused");
+    used += rc;
   }
+  msg->msg_control = block;
+  msg->msg_controllen = (size_t)used;
 }
 
 /* sendmsg(fd, data [, addr [, control [, flag, ...]]])
@@ -216,25 +221,6 @@ static int msg_sendmsg(lua_State *L) {
   msg.msg_iov = check_iovecs(L, 2, stackiov, &iovcnt);
   msg.msg_iovlen = iovcnt;
   return llsocket__ioresult(L, llsock_sendmsg(fd, &msg, flags));
-}
-
-static void push_control(lua_State *L, struct msghdr *msg) {
-  struct cmsghdr *cmsg;
-  lua_Integer i = 0;
-
-  lua_newtable(L);
-  for (cmsg = CMSG_FIRSTHDR(msg); cmsg != NULL;
-       cmsg = CMSG_NXTHDR(msg, cmsg)) {
-    lua_createtable(L, 3, 0);
-    lua_pushinteger(L, cmsg->cmsg_level);
-    lua_rawseti(L, -2, 1);
-    lua_pushinteger(L, cmsg->cmsg_type);
-    lua_rawseti(L, -2, 2);
-    lua_pushlstring(L, (const char *)CMSG_DATA(cmsg),
-                    cmsg->cmsg_len - CMSG_LEN(0));
-    lua_rawseti(L, -2, 3);
-    lua_rawseti(L, -2, ++i);
-  }
 }
 
 /* An error queue entry as the table {errno, origin, type, code, info,
@@ -267,68 +253,135 @@ static void push_errqueue(lua_State *L, const llsock_errqueue *ee) {
   }
 }
 
-/* The ancillary data scripts most often want, as fields of the msg table
- * on top of the stack: fds, cred, timestamp, pktinfo, segment, errqueue. */
-static void decode_control(lua_State *L, struct msghdr *msg) {
-  struct cmsghdr *cmsg;
-  lua_Integer nfds = 0;
+/* The descriptors of an SCM_RIGHTS message appended to the sequence in
+ * field fds of the table on top (made on first need); -1s, closed by a
+ * truncated receive, are left out. */
+static void add_fds(lua_State *L, const struct cmsghdr *cmsg) {
+  int fds[LLSOCK_MAX_FDS], i;
+  int count = llsock_cmsg_fds(cmsg, fds, LLSOCK_MAX_FDS);
+
+  if (count > LLSOCK_MAX_FDS)
+    count = LLSOCK_MAX_FDS;
+  for (i = 0; i < count; i++) {
+    if (fds[i] < 0)
+      continue;
+    if (lua_getfield(L, -1, "fds") != LUA_TTABLE) {
+      lua_pop(L, 1);
+      lua_newtable(L);
+      lua_pushvalue(L, -1);
+      lua_setfield(L, -3, "fds");
+    }
+    lua_pushinteger(L, fds[i]);
+    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    lua_pop(L, 1);
+  }
+}
+
+/* A message libllsock decodes, as a field of the msg table on top: fds,
+ * cred, timestamp, pktinfo, segment or errqueue; 0 for any other. */
+static int decode_control(lua_State *L, const struct cmsghdr *cmsg) {
   llsock_addr dst;
+  llsock_errqueue ee;
+  unsigned int segment;
+  double sec;
   pid_t pid;
   uid_t uid;
   gid_t gid;
-  double sec;
   int ifindex;
-  unsigned int segment;
-  llsock_errqueue ee;
 
-  for (cmsg = CMSG_FIRSTHDR(msg); cmsg != NULL;
-       cmsg = CMSG_NXTHDR(msg, cmsg)) {
-    if (cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
-      size_t i, count = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-      for (i = 0; i < count; i++) {
-        int fd;
-        memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int), sizeof(fd));
-        if (fd < 0)
-          continue; /* closed by a truncated receive */
-        if (lua_getfield(L, -1, "fds") != LUA_TTABLE) {
-          lua_pop(L, 1);
-          lua_newtable(L);
-          lua_pushvalue(L, -1);
-          lua_setfield(L, -3, "fds");
-        }
-        lua_pushinteger(L, fd);
-        lua_rawseti(L, -2, ++nfds);
-        lua_pop(L, 1);
-      }
-    } else if (llsock_cmsg_cred(cmsg, &pid, &uid, &gid) == 0) {
-      lua_createtable(L, 0, 3);
-      lua_pushinteger(L, pid);
-      lua_setfield(L, -2, "pid");
-      lua_pushinteger(L, uid);
-      lua_setfield(L, -2, "uid");
-      lua_pushinteger(L, gid);
-      lua_setfield(L, -2, "gid");
-      lua_setfield(L, -2, "cred");
-    } else if (llsock_cmsg_timestamp(cmsg, &sec) == 0) {
-      lua_pushnumber(L, (lua_Number)sec);
-      lua_setfield(L, -2, "timestamp");
-    } else if (llsock_cmsg_pktinfo(cmsg, &ifindex, &dst) == 0) {
-      char host[LLSOCK_ADDRSTRLEN];
-      lua_createtable(L, 0, 2);
-      lua_pushinteger(L, ifindex);
-      lua_setfield(L, -2, "ifindex");
-      if (llsock_addr_host(&dst, host, sizeof(host)) >= 0) {
-        lua_pushstring(L, host);
-        lua_setfield(L, -2, "addr");
-      }
-      lua_setfield(L, -2, "pktinfo");
-    } else if (llsock_cmsg_gro(cmsg, &segment) == 0) {
-      lua_pushinteger(L, segment);
-      lua_setfield(L, -2, "segment");
-    } else if (llsock_cmsg_errqueue(cmsg, &ee) == 0) {
-      push_errqueue(L, &ee);
-      lua_setfield(L, -2, "errqueue");
+  if (llsock_cmsg_fds(cmsg, NULL, 0) >= 0) {
+    add_fds(L, cmsg);
+  } else if (llsock_cmsg_cred(cmsg, &pid, &uid, &gid) == 0) {
+    lua_createtable(L, 0, 3);
+    lua_pushinteger(L, pid);
+    lua_setfield(L, -2, "pid");
+    lua_pushinteger(L, uid);
+    lua_setfield(L, -2, "uid");
+    lua_pushinteger(L, gid);
+    lua_setfield(L, -2, "gid");
+    lua_setfield(L, -2, "cred");
+  } else if (llsock_cmsg_timestamp(cmsg, &sec) == 0) {
+    lua_pushnumber(L, (lua_Number)sec);
+    lua_setfield(L, -2, "timestamp");
+  } else if (llsock_cmsg_pktinfo(cmsg, &ifindex, &dst) == 0) {
+    char host[LLSOCK_ADDRSTRLEN];
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, ifindex);
+    lua_setfield(L, -2, "ifindex");
+    if (llsock_addr_host(&dst, host, sizeof(host)) >= 0) {
+      lua_pushstring(L, host);
+      lua_setfield(L, -2, "addr");
     }
+    lua_setfield(L, -2, "pktinfo");
+  } else if (llsock_cmsg_gro(cmsg, &segment) == 0) {
+    lua_pushinteger(L, segment);
+    lua_setfield(L, -2, "segment");
+  } else if (llsock_cmsg_errqueue(cmsg, &ee) == 0) {
+    push_errqueue(L, &ee);
+    lua_setfield(L, -2, "errqueue");
+  } else {
+    return 0;
+  }
+  return 1;
+}
+
+/* Each control message of msg, once, into the msg table on top: decoded
+ * into its own field, or else as a {level, type, data} entry of control. */
+static void push_control(lua_State *L, const struct msghdr *msg) {
+  const struct cmsghdr *cmsg;
+  llsock_cmsg_item item;
+  lua_Integer i = 0;
+
+  lua_newtable(L);
+  lua_insert(L, -2); /* control below msg while decoding into msg */
+  for (cmsg = llsock_cmsg_first(msg); cmsg != NULL;
+       cmsg = llsock_cmsg_next(msg, cmsg)) {
+    if (decode_control(L, cmsg))
+      continue;
+    llsock_cmsg_item_of(cmsg, &item);
+    lua_createtable(L, 3, 0);
+    lua_pushinteger(L, item.level);
+    lua_rawseti(L, -2, 1);
+    lua_pushinteger(L, item.type);
+    lua_rawseti(L, -2, 2);
+    lua_pushlstring(L, item.data, item.len);
+    lua_rawseti(L, -2, 3);
+    lua_rawseti(L, -3, ++i);
+  }
+  lua_insert(L, -2);
+  lua_setfield(L, -2, "control");
+}
+
+/* recvmsg and recvmmsg keep their scratch block for the next call up to
+ * this size: 32 datagrams of 4 KiB with their headers, not a 16 MiB
+ * one-off */
+#define KEPT_SCRATCH_MAX (256 * 1024)
+
+/*
+ * A scratch block of at least size bytes, pushed: the last call's, kept in
+ * upvalue up, when it is big enough (allocating one per call made the
+ * collector run every other call).  It is taken out of the upvalue while
+ * in use, so a finalizer that calls back meanwhile gets a block of its own.
+ */
+static void *take_scratch(lua_State *L, int up, size_t size) {
+  void *block;
+
+  lua_pushvalue(L, lua_upvalueindex(up));
+  if (lua_rawlen(L, -1) < size) {
+    lua_pop(L, 1);
+    return lua_newuserdatauv(L, size, 0);
+  }
+  block = lua_touserdata(L, -1);
+  lua_pushnil(L);
+  lua_replace(L, lua_upvalueindex(up));
+  return block;
+}
+
+/* Keeps the scratch block at idx for the next call, unless it is big. */
+static void keep_scratch(lua_State *L, int idx, int up, size_t size) {
+  if (size <= KEPT_SCRATCH_MAX) {
+    lua_pushvalue(L, idx);
+    lua_replace(L, lua_upvalueindex(up));
   }
 }
 
@@ -341,13 +394,13 @@ static int msg_recvmsg(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   struct iovec stackiov[STACK_IOVECS], *iov = stackiov;
   lua_Integer i, count = 1;
-  size_t total = 0;
+  size_t total = 0, size, sizes[STACK_IOVECS];
   size_t controllen = lua_isnoneornil(L, 3)
                           ? 256
                           : (size_t)llsocket__checkint(L, 3, 0, MAX_CONTROL,
                                                        "control length");
   int flags = llsocket__optflags(L, 4);
-  int many = lua_type(L, 2) == LUA_TTABLE;
+  int many = lua_type(L, 2) == LUA_TTABLE, scratch;
   llsock_addr from;
   struct msghdr msg;
   char *block;
@@ -357,29 +410,44 @@ static int msg_recvmsg(lua_State *L) {
     count = (lua_Integer)lua_rawlen(L, 2);
     luaL_argcheck(L, count >= 1 && count <= IOV_MAX, 2,
                   "expected 1 to IOV_MAX sizes");
-    /* every argument is read: pushing is safe from here on */
-    if (count > STACK_IOVECS)
-      iov = lua_newuserdatauv(L, sizeof(*iov) * (size_t)count, 0);
     for (i = 1; i <= count; i++) {
-      lua_Integer size;
+      lua_Integer len;
       int isint, isnumber = lua_rawgeti(L, 2, i) == LUA_TNUMBER;
-      size = lua_tointegerx(L, -1, &isint);
+      len = lua_tointegerx(L, -1, &isint);
       lua_pop(L, 1);
-      luaL_argcheck(L, isnumber && isint && size >= 1 && size <= LLSOCKET_RECV_MAX, 2,
+      luaL_argcheck(L, isnumber && isint && len >= 1 &&
+                           len <= LLSOCKET_RECV_MAX, 2,
                     "each size must be 1 to 16 MiB");
-      luaL_argcheck(L, total + (size_t)size <= LLSOCKET_RECV_MAX, 2,
+      luaL_argcheck(L, total + (size_t)len <= LLSOCKET_RECV_MAX, 2,
                     "sizes add up to more than 16 MiB");
-      iov[i - 1].iov_len = (size_t)size;
-      total += (size_t)size;
+      if (i <= STACK_IOVECS)
+        sizes[i - 1] = (size_t)len;
+      total += (size_t)len;
     }
   } else {
-    iov[0].iov_len = total = llsocket__optlen(L, 2);
+    sizes[0] = total = llsocket__optlen(L, 2);
   }
 
+  /* every argument is read: pushing is safe from here on.  One block:
+   * the iovecs beyond the stack's, then the control room, then data. */
+  size = (count > STACK_IOVECS ? (size_t)count * sizeof(*iov) : 0) +
+         llsock_msg_space(total, controllen);
+  block = take_scratch(L, 2, size);
+  scratch = lua_gettop(L);
+  if (count > STACK_IOVECS) {
+    iov = (struct iovec *)block;
+    block += (size_t)count * sizeof(*iov);
+  }
   memset(&msg, 0, sizeof(msg));
-  block = lua_newuserdatauv(L, llsock_msg_space(total, controllen), 0);
   block = llsock_msg_layout(&msg, block, controllen);
   for (i = 0; i < count; i++) {
+    if (i < STACK_IOVECS) {
+      iov[i].iov_len = sizes[i];
+    } else {
+      lua_rawgeti(L, 2, i + 1); /* checked above; cannot have changed */
+      iov[i].iov_len = (size_t)lua_tointeger(L, -1);
+      lua_pop(L, 1);
+    }
     iov[i].iov_base = block;
     block += iov[i].iov_len;
   }
@@ -389,8 +457,10 @@ static int msg_recvmsg(lua_State *L) {
   msg.msg_name = &from.u.sa;
   msg.msg_namelen = sizeof(from.u.storage);
   n = llsock_recvmsg(fd, &msg, flags);
-  if (n < 0)
+  if (n < 0) {
+    keep_scratch(L, scratch, 2, size);
     return llsocket__ioresult(L, n);
+  }
   from.len = msg.msg_namelen;
 
   lua_createtable(L, 0, 5);
@@ -410,13 +480,12 @@ static int msg_recvmsg(lua_State *L) {
                     llsock_recv_stored(fd, total, n, flags));
   }
   lua_setfield(L, -2, "data");
-  llsocket__pushaddr(L, &from);
+  llsocket__pushaddr_mt(L, &from, lua_upvalueindex(1));
   lua_setfield(L, -2, "addr");
   push_control(L, &msg);
-  lua_setfield(L, -2, "control");
-  decode_control(L, &msg);
   lua_pushinteger(L, msg.msg_flags);
   lua_setfield(L, -2, "flags");
+  keep_scratch(L, scratch, 2, size);
   return 1;
 }
 
@@ -424,10 +493,6 @@ static int msg_recvmsg(lua_State *L) {
  * sendmmsg(fd, msgs [, flag, ...]) -> count | nil, err, again
  * msgs: an array whose items are strings or {data [, addr]} tables.
  */
-/* recvmmsg keeps its scratch block for the next call up to this size:
- * 32 datagrams of 4 KiB with their headers, not a 16 MiB one-off */
-#define KEPT_SCRATCH_MAX (256 * 1024)
-
 /* headers for this many messages live on the C stack */
 #define STACK_BATCH 64
 
@@ -511,21 +576,7 @@ static int msg_recvmmsg(lua_State *L) {
   luaL_argcheck(L, (size_t)n * len <= LLSOCKET_RECV_MAX, 3,
                 "count * length is more than 16 MiB");
   size = (size_t)n * (sizeof(*msgs) + sizeof(*iov) + sizeof(*from) + len);
-  /*
-   * Reuse the last call's scratch block: allocating ~130 KiB per call
-   * made the collector run every other call.  It is taken out of the
-   * upvalue while in use, so a finalizer that calls recvmmsg meanwhile
-   * gets a block of its own.
-   */
-  lua_pushvalue(L, lua_upvalueindex(2));
-  if (lua_rawlen(L, -1) < size) {
-    lua_pop(L, 1);
-    msgs = lua_newuserdatauv(L, size, 0);
-  } else {
-    msgs = lua_touserdata(L, -1);
-    lua_pushnil(L);
-    lua_replace(L, lua_upvalueindex(2));
-  }
+  msgs = take_scratch(L, 2, size);
   iov = (struct iovec *)(msgs + n);
   from = (llsock_addr *)(iov + n);
   data = (char *)(from + n);
@@ -540,10 +591,7 @@ static int msg_recvmmsg(lua_State *L) {
   }
   got = llsock_recvmmsg(fd, msgs, (unsigned int)n, flags);
   if (got < 0) {
-    if (size <= KEPT_SCRATCH_MAX) {
-      lua_pushvalue(L, -1);
-      lua_replace(L, lua_upvalueindex(2));
-    }
+    keep_scratch(L, -1, 2, size);
     return llsocket__ioresult(L, got);
   }
   lua_createtable(L, got, 0);
@@ -563,10 +611,7 @@ static int msg_recvmmsg(lua_State *L) {
     }
     lua_rawseti(L, -2, i + 1);
   }
-  if (size <= KEPT_SCRATCH_MAX) {
-    lua_pushvalue(L, -3);
-    lua_replace(L, lua_upvalueindex(2));
-  }
+  keep_scratch(L, -3, 2, size);
   return 2;
 }
 
@@ -606,16 +651,19 @@ void llsocket__open_msg(lua_State *L) {
     {"sendfds", msg_sendfds},
     {"recvfds", msg_recvfds},
     {"sendmsg", msg_sendmsg},
-    {"recvmsg", msg_recvmsg},
     {"recvsegments", msg_recvsegments},
     {NULL, NULL}
   };
   luaL_setfuncs(L, funcs, 0);
-  /* the batch calls keep the addr metatable; recvmmsg also a scratch block */
+  /* sendmmsg keeps the addr metatable; the receives also a scratch block */
   luaL_getmetatable(L, LLSOCKET_ADDR_MT);
   lua_pushvalue(L, -1);
   lua_pushcclosure(L, msg_sendmmsg, 1);
   lua_setfield(L, -3, "sendmmsg");
+  lua_pushvalue(L, -1);
+  lua_pushnil(L);
+  lua_pushcclosure(L, msg_recvmsg, 2);
+  lua_setfield(L, -3, "recvmsg");
   lua_pushnil(L);
   lua_pushcclosure(L, msg_recvmmsg, 2);
   lua_setfield(L, -2, "recvmmsg");

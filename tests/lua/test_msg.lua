@@ -226,18 +226,36 @@ T.case("generic SCM_RIGHTS ancillary data passes fds and CTRUNC closes them",
   local rights = { opt.SOL_SOCKET, opt.SCM_RIGHTS, string.pack("i", a) }
   T.eq(llsocket.sendmsg(a, "fd", nil, { rights }), 2, "send with rights")
   local m = T.ok("recvmsg", llsocket.recvmsg(b))
-  T.eq(#m.control, 1, "one control message")
-  T.eq(m.control[1][1], opt.SOL_SOCKET, "level")
-  T.eq(m.control[1][2], opt.SCM_RIGHTS, "type")
-  local fd = string.unpack("i", m.control[1][3])
+  T.eq(#m.fds, 1, "one fd, decoded")
+  T.eq(#m.control, 0, "and not also raw")
+  local fd = m.fds[1]
   T.eq(opt.cloexec(fd), true, "received fd is close-on-exec")
   T.nothing("close received fd", llsocket.close(fd))
   rights[3] = string.pack("ii", a, a)
   T.eq(llsocket.sendmsg(a, "fd", nil, { rights }), 2, "send two")
   m = T.ok("recvmsg short control", llsocket.recvmsg(b, 16, 20))
   T.eq(m.flags & opt.MSG_CTRUNC, opt.MSG_CTRUNC, "truncation reported")
-  T.eq(string.unpack("i", m.control[1][3]), -1, "closed fd slot is -1")
   T.eq(m.fds, nil, "closed fds are not listed")
+  T.eq(#m.control, 0, "nor shown raw")
+end)
+
+T.case("recvmsg calls of different shapes in a row each get their own data",
+       function(t)
+  local a, b = pair(t, opt.SOCK_DGRAM)
+  local sizes = {}
+  for i = 1, 20 do sizes[i] = 2 end
+  for round = 1, 3 do
+    T.eq(llsocket.sendmsg(a, string.rep("a", 40)), 40, "send 40")
+    T.eq(llsocket.sendmsg(a, "bcd"), 3, "send 3")
+    T.eq(llsocket.sendmsg(a, string.rep("e", 5000)), 5000, "send 5000")
+    local m = T.ok("recvmsg 20 sizes", llsocket.recvmsg(b, sizes))
+    T.eq(#m.data, 20, "20 parts, round " .. round)
+    T.eq(table.concat(m.data), string.rep("a", 40), "scattered")
+    T.eq(T.ok("recvmsg 1", llsocket.recvmsg(b, 1, 0)).data, "b",
+         "the next datagram, cut")
+    m = T.ok("recvmsg 5000", llsocket.recvmsg(b, 5000))
+    T.eq(m.data, string.rep("e", 5000), "a bigger block")
+  end
 end)
 
 T.case("sendmsg and recvmsg reject malformed arguments", function(t)
