@@ -97,6 +97,17 @@ enum llsock_opt_kind {
 #define LLSOCK__SETTER_INT_OR_DEFAULT(name) llsock_opt_set_##name
 
 /*
+ * Flags that live at IPPROTO_IP or IPPROTO_IPV6 by the socket's family,
+ * X(name, ipv4_optname, ipv6_optname): llsock_opt_get_<name>(fd) and
+ * llsock_opt_set_<name>(fd, on) as for a FLAG; on a socket that is not
+ * inet, -EOPNOTSUPP.
+ */
+#define LLSOCK_FAMILY_FLAGS(X)                               \
+  X(multicast_loop, IP_MULTICAST_LOOP, IPV6_MULTICAST_LOOP)  \
+  /* errors about datagrams sent queue up (Linux) */         \
+  X(recverr, IP_RECVERR, IPV6_RECVERR)
+
+/*
  * Timeouts at SOL_SOCKET, in seconds as a double: X(name, optname) gives
  * llsock_opt_get_<name>(fd, &sec) and llsock_opt_set_<name>(fd, sec).
  */

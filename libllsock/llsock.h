@@ -599,12 +599,12 @@ int llsock_opt_set_cloexec(int fd, int value);
 /* O_NONBLOCK */
 int llsock_opt_get_nonblock(int fd);
 int llsock_opt_set_nonblock(int fd, int value);
-/* IP_MULTICAST_LOOP or IPV6_MULTICAST_LOOP, by the socket's family */
-int llsock_opt_get_multicast_loop(int fd);
-int llsock_opt_set_multicast_loop(int fd, int value);
-/* IP_RECVERR or IPV6_RECVERR, by the socket's family: errors queue up */
-int llsock_opt_get_recverr(int fd);
-int llsock_opt_set_recverr(int fd, int value);
+/* The flags of LLSOCK_FAMILY_FLAGS: multicast_loop, recverr. */
+#define LLSOCK__DECLARE_FAMILY_FLAG(name, ipv4, ipv6) \
+  int llsock_opt_get_##name(int fd);                 \
+  int llsock_opt_set_##name(int fd, int value);
+LLSOCK_FAMILY_FLAGS(LLSOCK__DECLARE_FAMILY_FLAG)
+#undef LLSOCK__DECLARE_FAMILY_FLAG
 
 /* The options of one int, from the list in llsock-opts.h. */
 #define LLSOCK__DECLARE_GETTER(name) int llsock_opt_get_##name(int fd);

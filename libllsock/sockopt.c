@@ -79,6 +79,12 @@
 #ifndef IPV6_TCLASS
 #define IPV6_TCLASS NO_SUCH_OPTION
 #endif
+#ifndef IP_RECVERR
+#define IP_RECVERR NO_SUCH_OPTION
+#endif
+#ifndef IPV6_RECVERR
+#define IPV6_RECVERR NO_SUCH_OPTION
+#endif
 
 int llsock_opt_get(int fd, int level, int name, void *buf, size_t *len) {
   socklen_t optlen;
@@ -187,58 +193,40 @@ static int inet_family(int fd) {
   return rc == AF_INET || rc == AF_INET6 ? rc : -EOPNOTSUPP;
 }
 
-int llsock_opt_get_multicast_loop(int fd) {
-  int family = inet_family(fd);
+/* A flag of LLSOCK_FAMILY_FLAGS: the option of the socket's family. */
+static int family_optname(int fd, int ipv4, int ipv6, int *level, int *name) {
+  int family;
 
+  if (ipv4 == NO_SUCH_OPTION || ipv6 == NO_SUCH_OPTION)
+    return -ENOPROTOOPT;
+  family = inet_family(fd);
   if (family < 0)
     return family;
-  if (family == AF_INET6)
-    return get_flag(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP);
-  return get_flag(fd, IPPROTO_IP, IP_MULTICAST_LOOP);
+  *level = family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+  *name = family == AF_INET6 ? ipv6 : ipv4;
+  return 0;
 }
 
-int llsock_opt_set_multicast_loop(int fd, int on) {
-  int family = inet_family(fd);
+static int get_family_flag(int fd, int ipv4, int ipv6) {
+  int level, name, rc = family_optname(fd, ipv4, ipv6, &level, &name);
 
-  if (family < 0)
-    return family;
-  if (family == AF_INET6)
-    return llsock_opt_setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, on != 0);
-  return llsock_opt_setint(fd, IPPROTO_IP, IP_MULTICAST_LOOP, on != 0);
+  return rc < 0 ? rc : get_flag(fd, level, name);
 }
 
-/* The error queue (Linux) */
-#if defined(IP_RECVERR) && defined(IPV6_RECVERR)
-int llsock_opt_get_recverr(int fd) {
-  int family = inet_family(fd);
+static int set_family_flag(int fd, int ipv4, int ipv6, int on) {
+  int level, name, rc = family_optname(fd, ipv4, ipv6, &level, &name);
 
-  if (family < 0)
-    return family;
-  if (family == AF_INET6)
-    return get_flag(fd, IPPROTO_IPV6, IPV6_RECVERR);
-  return get_flag(fd, IPPROTO_IP, IP_RECVERR);
+  return rc < 0 ? rc : llsock_opt_setint(fd, level, name, on != 0);
 }
 
-int llsock_opt_set_recverr(int fd, int on) {
-  int family = inet_family(fd);
-
-  if (family < 0)
-    return family;
-  if (family == AF_INET6)
-    return llsock_opt_setint(fd, IPPROTO_IPV6, IPV6_RECVERR, on != 0);
-  return llsock_opt_setint(fd, IPPROTO_IP, IP_RECVERR, on != 0);
-}
-#else
-int llsock_opt_get_recverr(int fd) {
-  (void)fd;
-  return -ENOPROTOOPT;
-}
-
-int llsock_opt_set_recverr(int fd, int on) {
-  (void)fd, (void)on;
-  return -ENOPROTOOPT;
-}
-#endif
+#define DEFINE_FAMILY_FLAG(name, ipv4, ipv6)           \
+  int llsock_opt_get_##name(int fd) {                  \
+    return get_family_flag(fd, ipv4, ipv6);            \
+  }                                                    \
+  int llsock_opt_set_##name(int fd, int on) {          \
+    return set_family_flag(fd, ipv4, ipv6, on);        \
+  }
+LLSOCK_FAMILY_FLAGS(DEFINE_FAMILY_FLAG)
 
 int llsock_opt_get_linger(int fd, int *on, int *sec) {
   struct linger lg;

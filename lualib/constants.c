@@ -10,11 +10,22 @@
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
 #include <sys/socket.h>
+#ifdef HAVE_LINUX_NETLINK_H
+#include <linux/netlink.h>
+#endif
+#ifdef HAVE_LINUX_IF_PACKET_H
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if_arp.h>
+#endif
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+#include <linux/vm_sockets.h>
+#endif
 
 void llsocket__set_constants(lua_State *L) {
   static const struct {
     const char *name;
-    int value;
+    lua_Integer value;
   } constants[] = {
 #define C(name) {#name, name},
     C(SOCK_STREAM) C(SOCK_DGRAM) C(SOCK_SEQPACKET) C(SOCK_RAW)
@@ -405,6 +416,25 @@ void llsocket__set_constants(lua_State *L) {
 #endif
 #ifdef MSG_NOTIFICATION
     C(MSG_NOTIFICATION)
+#endif
+    /* the families of llsocket.addr.netlink, .packet and .vsock */
+#ifdef HAVE_LINUX_NETLINK_H
+    C(AF_NETLINK) C(NETLINK_ROUTE) C(NETLINK_GENERIC) C(NETLINK_SOCK_DIAG)
+    C(NETLINK_NETFILTER) C(NETLINK_KOBJECT_UEVENT) C(NETLINK_AUDIT)
+    C(NETLINK_XFRM)
+#endif
+#ifdef HAVE_LINUX_IF_PACKET_H
+    C(AF_PACKET) C(ETH_P_ALL) C(ETH_P_IP) C(ETH_P_IPV6) C(ETH_P_ARP)
+    C(ETH_P_8021Q) C(PACKET_HOST) C(PACKET_BROADCAST) C(PACKET_MULTICAST)
+    C(PACKET_OTHERHOST) C(PACKET_OUTGOING) C(ARPHRD_ETHER) C(ARPHRD_LOOPBACK)
+    C(ARPHRD_NONE)
+#endif
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+    C(AF_VSOCK) C(VMADDR_CID_ANY) C(VMADDR_CID_HYPERVISOR) C(VMADDR_CID_HOST)
+#ifdef VMADDR_CID_LOCAL
+    C(VMADDR_CID_LOCAL)
+#endif
+    C(VMADDR_PORT_ANY)
 #endif
 #undef C
   };

@@ -91,9 +91,6 @@ int llsocket__pushnameinfo(lua_State *L, int as_table);
 
 /* Each concern's part of the module, pushed as a table or set in one. */
 void llsocket__open_addr(lua_State *L);
-/* AF_NETLINK, ETH_P_*, VMADDR_* ...: the constants of the netlink, packet
- * and vsock addresses, set in the table on top. */
-void llsocket__set_family_constants(lua_State *L);
 void llsocket__open_errors(lua_State *L);
 void llsocket__open_inet(lua_State *L);
 void llsocket__open_io(lua_State *L);

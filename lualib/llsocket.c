@@ -35,7 +35,6 @@ int luaopen_llsocket(lua_State *L) {
   lua_setfield(L, -2, "unix");
   llsocket__open_opt(L);
   llsocket__open_poll_constants(L);
-  llsocket__set_family_constants(L);
   lua_setfield(L, -2, "opt");
   lua_pushstring(L, llsock_version());
   lua_setfield(L, -2, "version");

@@ -21,18 +21,19 @@ typedef struct timeout_option {
 #define LISTED(name, level, optname, kind, min, max)                     \
   {#name, llsock_opt_get_##name, LLSOCK_OPT_SETTER(name, kind),          \
    LLSOCK_OPT_##kind, min, max},
+#define FAMILY_FLAG(name, ipv4, ipv6)                                    \
+  {#name, llsock_opt_get_##name, llsock_opt_set_##name,                  \
+   LLSOCK_OPT_FLAG, 0, 1},
 static const int_option int_options[] = {
   LLSOCK_OPTIONS(LISTED)
-  /* flags the library writes by hand: fcntl, or by the socket's family */
+  LLSOCK_FAMILY_FLAGS(FAMILY_FLAG)
+  /* the fcntl flags */
   {"cloexec", llsock_opt_get_cloexec, llsock_opt_set_cloexec,
    LLSOCK_OPT_FLAG, 0, 1},
   {"nonblock", llsock_opt_get_nonblock, llsock_opt_set_nonblock,
    LLSOCK_OPT_FLAG, 0, 1},
-  {"multicast_loop", llsock_opt_get_multicast_loop,
-   llsock_opt_set_multicast_loop, LLSOCK_OPT_FLAG, 0, 1},
-  {"recverr", llsock_opt_get_recverr, llsock_opt_set_recverr,
-   LLSOCK_OPT_FLAG, 0, 1},
 };
+#undef FAMILY_FLAG
 #undef LISTED
 
 #define TIMEOUT(name, optname) \

@@ -675,6 +675,52 @@ START_TEST(listed_setter_refuses_out_of_range) {
 }
 END_TEST
 
+static const struct family_flag {
+  const char *name;
+  opt_get_fn get;
+  opt_set_fn set;
+  int ipv4, ipv6;
+} family_flags[] = {
+#define FAMILY_FLAG(name, ipv4, ipv6) \
+  {#name, llsock_opt_get_##name, llsock_opt_set_##name, ipv4, ipv6},
+  LLSOCK_FAMILY_FLAGS(FAMILY_FLAG)
+#undef FAMILY_FLAG
+};
+
+/* Sets flag on fd through its setter and reads it back raw at level and
+ * name: each value set is the one the raw option holds. */
+static void assert_family_flag_at(const struct family_flag *flag, int fd,
+                                  int level, int name) {
+  int on;
+
+  for (on = 1; on >= 0; on--) {
+    ck_assert_msg(flag->set(fd, on ? 42 : 0) == 0, "%s(%d)", flag->name, on);
+    ck_assert_int_eq(llsock_opt_getint(fd, level, name) != 0, on);
+    ck_assert_int_eq(flag->get(fd), on);
+  }
+}
+
+START_TEST(family_flag_follows_the_family) {
+  /* A flag of LLSOCK_FAMILY_FLAGS sets and reads the IPv4 option on an
+   * IPv4 socket and the IPv6 option on an IPv6 one; a unix socket has
+   * neither (-EOPNOTSUPP). */
+  const struct family_flag *flag = &family_flags[_i];
+  int fd = socket_of(SOCK_DGRAM), fds[2];
+
+  assert_family_flag_at(flag, fd, IPPROTO_IP, flag->ipv4);
+  tu_close(fd);
+  if (tu_ipv6_usable(flag->name)) {
+    fd = udp6_socket();
+    assert_family_flag_at(flag, fd, IPPROTO_IPV6, flag->ipv6);
+    tu_close(fd);
+  }
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, fds), 0);
+  ck_assert_int_eq(flag->get(fds[0]), -EOPNOTSUPP);
+  ck_assert_int_eq(flag->set(fds[0], 1), -EOPNOTSUPP);
+  tu_close2(fds[0], fds[1]);
+}
+END_TEST
+
 START_TEST(tcp_options_refused_by_udp) {
   /* The TCP-level options on a UDP socket fail with Linux's codes, which
    * differ between reading and setting. */
@@ -1462,6 +1508,8 @@ int main(void) {
   tcase_add_loop_test(tc, listed_setter_refuses_out_of_range, 0,
                       (int)TU_COUNT(listed_options));
   tcase_add_test(tc, tcp_options_refused_by_udp);
+  tcase_add_loop_test(tc, family_flag_follows_the_family, 0,
+                      (int)TU_COUNT(family_flags));
   tcase_add_test(tc, fd_flags_on_pipe);
 
   tc = tu_tcase(s, "sizes");
