@@ -483,13 +483,13 @@ static const char *shares_budget_in_ns(void *arg) {
 
   (void)arg;
   if (unshare(CLONE_NEWNS) == -1 ||
-      mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+      mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == -1)
     return TU_NS_SKIP "no mount namespace here";
   tmp = mkstemp(hosts);
   TU_NS_CHECK(tmp >= 0);
   dprintf(tmp, "::1 llsock-two\n127.0.0.1 llsock-two\n");
   close(tmp);
-  if (mount(hosts, "/etc/hosts", NULL, MS_BIND, NULL) == -1) {
+  if (mount(hosts, "/etc/hosts", "none", MS_BIND, NULL) == -1) {
     unlink(hosts);
     return TU_NS_SKIP "cannot mount a private /etc/hosts";
   }
