@@ -25,9 +25,10 @@ _Static_assert(LLSOCK_POLLIN == EPOLLIN && LLSOCK_POLLOUT == EPOLLOUT &&
                "epoll(7) event bits");
 #endif
 
+/* ERR and HUP are reported whether asked for or not; asking is harmless. */
 #define POLLER_EVENTS                                                        \
-  (LLSOCK_POLLIN | LLSOCK_POLLOUT | LLSOCK_POLLRDHUP | LLSOCK_POLLONESHOT |  \
-   LLSOCK_POLLET)
+  (LLSOCK_POLLIN | LLSOCK_POLLOUT | LLSOCK_POLLERR | LLSOCK_POLLHUP |        \
+   LLSOCK_POLLRDHUP | LLSOCK_POLLONESHOT | LLSOCK_POLLET)
 
 double llsock_clock(void) {
   struct timespec ts;
@@ -67,7 +68,7 @@ int llsock__timeout_ms(double sec) {
 
   if (isnan(sec))
     return -2;
-  if (sec < 0)
+  if (sec < 0 || isinf(sec))
     return -1;
   if (ms >= INT_MAX)
     return INT_MAX;
@@ -79,7 +80,8 @@ int llsock_wait(int fd, unsigned int events, double timeout) {
   struct pollfd p;
   int ms = llsock__timeout_ms(timeout), n;
 
-  if (fd < 0 || events & ~(LLSOCK_POLLIN | LLSOCK_POLLOUT | LLSOCK_POLLRDHUP))
+  if (fd < 0 || events & ~(LLSOCK_POLLIN | LLSOCK_POLLOUT | LLSOCK_POLLERR |
+                           LLSOCK_POLLHUP | LLSOCK_POLLRDHUP))
     return fd < 0 ? -EBADF : -EINVAL;
   if (ms == -2)
     return -EINVAL;

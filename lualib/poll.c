@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +27,8 @@ static int l_sleep(lua_State *L) {
 
   luaL_argexpected(L, lua_type(L, 1) == LUA_TNUMBER, 1, "number");
   sec = lua_tonumber(L, 1);
-  luaL_argcheck(L, sec >= 0, 1, "seconds must be >= 0");
+  luaL_argcheck(L, sec >= 0 && sec < HUGE_VAL, 1,
+                "seconds must be finite and >= 0");
   return llsocket__status(L, llsock_sleep((double)sec));
 }
 

@@ -224,6 +224,10 @@ START_TEST(poller_bookkeeping_errors) {
   tu_tcp_pair(&a, &b);
   ck_assert_int_eq(llsock_poller_add(p, a, LLSOCK_POLLIN, 0), 0);
   ck_assert_int_eq(llsock_poller_add(p, a, LLSOCK_POLLIN, 0), -EEXIST);
+  ck_assert_int_eq(llsock_poller_modify(
+                       p, a, LLSOCK_POLLIN | LLSOCK_POLLERR | LLSOCK_POLLHUP,
+                       0),
+                   0);
   ck_assert_int_eq(llsock_poller_modify(p, b, LLSOCK_POLLIN, 0), -ENOENT);
   ck_assert_int_eq(llsock_poller_remove(p, b), -ENOENT);
   ck_assert_int_eq(llsock_poller_add(p, b, LLSOCK_POLLERR << 20, 0),

@@ -22,6 +22,7 @@ T.case("sleep refuses what is not a time", function()
   T.argerror(1, "negative", llsocket.sleep, -1)
   T.argerror(1, "NaN", llsocket.sleep, 0 / 0)
   T.argerror(1, "string", llsocket.sleep, "1")
+  T.argerror(1, "infinite", llsocket.sleep, math.huge)
 end)
 
 T.case("readable and writable: true when ready, false on timeout",
@@ -30,6 +31,7 @@ T.case("readable and writable: true when ready, false on timeout",
   T.eq(llsocket.readable(a, 0), false, "nothing to read")
   T.eq(llsocket.writable(a, 0), true, "room to write")
   T.eq(llsocket.writable(a, nil), true, "nil timeout waits for ever")
+  T.eq(llsocket.writable(a, math.huge), true, "so does an infinite one")
   T.eq(llsocket.send(b, "x"), 1, "send")
   T.eq(llsocket.readable(a, 2), true, "data arrived")
   T.eq(llsocket.readable(a), true, "no timeout")
