@@ -892,6 +892,7 @@ static const char *packet_over_veth(void *arg) {
   llsock_packet_addr rx = {.protocol = TEST_ETHERTYPE}, tx, got;
   llsock_addr bind_addr, to, from, name;
   struct pollfd pfd = {.events = POLLIN};
+  int tries;
   char buf[64];
   int sender, receiver;
   ssize_t n;
@@ -919,10 +920,15 @@ static const char *packet_over_veth(void *arg) {
   tx.halen = 6;
   memcpy(tx.hwaddr, mac1, 6);
   TU_NS_CHECK(llsock_addr_packet(&to, &tx) == 0);
-  TU_NS_CHECK(llsock_sendto(sender, "hello, veth", 11, 0, &to) == 11);
-
+  /* a veth pair just set up may drop frames until its carrier is up:
+   * send again, a bounded number of times, until one arrives */
   pfd.fd = receiver;
-  TU_NS_CHECK(poll(&pfd, 1, TU_WAIT_MS) == 1);
+  for (tries = 0; tries < 40; tries++) {
+    TU_NS_CHECK(llsock_sendto(sender, "hello, veth", 11, 0, &to) == 11);
+    if (poll(&pfd, 1, 100) == 1)
+      break;
+  }
+  TU_NS_CHECK(tries < 40);
   n = llsock_recvfrom(receiver, buf, sizeof(buf), 0, &from);
   TU_NS_CHECK(n == 11 && memcmp(buf, "hello, veth", 11) == 0);
   TU_NS_CHECK(llsock_addr_packet_info(&from, &got) == 0);
