@@ -50,6 +50,8 @@ class Session:
             finally:
                 os._exit(127)
         self.pid, self.fd = pid, fd
+        self.poller = select.poll()
+        self.poller.register(fd, select.POLLIN)
         self.status = None
 
     def text(self):
@@ -59,8 +61,7 @@ class Session:
         left = deadline - time.monotonic()
         if left <= 0:
             return False
-        ready, _, _ = select.select([self.fd], [], [], min(left, 0.1))
-        if ready:
+        if self.poller.poll(min(left, 0.1) * 1000):
             try:
                 data = os.read(self.fd, 4096)
             except OSError:
@@ -301,6 +302,28 @@ class Tests:
             s.expect(r"interrupted!\nstack traceback:\n")
             s.prompt()
         s.run("s.close(fd)", "")
+        self.quit(s)
+
+    def test_ctrl_c_interrupts_every_wait(self):
+        """Ctrl-C stops a poller's wait, readable, writable and sleep, each
+        blocked for far longer than the test waits, every time."""
+        s = self.start(LLSOCKRUN_NO_HISTORY="1")
+        s.run('s = require "llsocket"; p = s.poller(); '
+              'a, b = s.socketpair(s.opt.SOCK_STREAM, true); '
+              'p:add(a, s.opt.POLLIN)', "")
+        # a has nothing to read, and with its send buffer and b's receive
+        # buffer full, no room to write
+        s.run('repeat local n = s.send(a, string.rep("x", 65536)) until not n', "")
+        for call in ("p:wait()", "s.readable(a)", "s.writable(a, 1000)", "s.sleep(1000)"):
+            for _ in range(2):
+                line = 'print("waiting") ' + call
+                s.send(line + "\r")
+                s.expect(re.escape(line) + r"\nwaiting\n")
+                time.sleep(0.2)
+                s.send(b"\x03")
+                s.expect(r"interrupted!\nstack traceback:\n")
+                s.prompt()
+        s.run("p:close(); s.close(a); s.close(b)", "")
         self.quit(s)
 
     def test_ctrl_c_at_prompt_discards_the_line(self):
