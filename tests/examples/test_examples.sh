@@ -14,43 +14,10 @@ set -u
 : "${top_srcdir:?top_srcdir must name the source tree}"
 examples=$top_srcdir/examples
 
-for peer in socat python3 curl; do
-    if ! command -v "$peer" >/dev/null 2>&1; then
-        echo "SKIP: $peer is not installed; the examples are tested against it"
-        exit 77
-    fi
-done
-if [ ! -x "$LLSOCKRUN" ]; then
-    echo "ERROR: $LLSOCKRUN is not an executable (build host/llsockrun first)"
-    exit 99
-fi
+. "$top_srcdir/tests/examples/lib.sh"
+need_peers socat python3 curl
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/llsock-examples.XXXXXX") || exit 99
-background_pids=
-
-cleanup() {
-    for pid in $background_pids; do
-        kill "$pid" 2>/dev/null
-    done
-    wait 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 99' HUP INT TERM
-
-failures=0
-pass() {
-    echo "PASS: $*"
-}
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-
-# Remember a background job (its pid is in $!) so cleanup can stop it.
-track() {
-    background_pids="$background_pids $!"
-}
+start_test examples
 
 # expect_same WHAT EXPECTED_FILE ACTUAL_FILE
 expect_same() {

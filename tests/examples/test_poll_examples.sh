@@ -26,16 +26,8 @@ load_only=${POLL_LOAD_ONLY:-0}
 slow=1
 [ -n "${SANITIZERS:-}" ] && slow=4
 
-for peer in socat python3; do
-    if ! command -v "$peer" >/dev/null 2>&1; then
-        echo "SKIP: $peer is not installed; the examples are tested against it"
-        exit 77
-    fi
-done
-if [ ! -x "$LLSOCKRUN" ]; then
-    echo "ERROR: $LLSOCKRUN is not an executable (build host/llsockrun first)"
-    exit 99
-fi
+. "$top_srcdir/tests/examples/lib.sh"
+need_peers socat python3
 
 # Each side of the load holds one fd per connection, plus a few.
 fds_needed=$((connections + 64))
@@ -50,24 +42,8 @@ if [ "$soft" != unlimited ] && [ "$soft" -lt "$fds_needed" ]; then
     ulimit -S -n "$fds_needed" || exit 99
 fi
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/llsock-poll.XXXXXX") || exit 99
-background_pids=
-cleanup() {
-    for pid in $background_pids; do
-        kill "$pid" 2>/dev/null
-    done
-    wait 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 99' HUP INT TERM
+start_test poll
 
-failures=0
-pass() { echo "PASS: $*"; }
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
 # check WHAT COMMAND...: passes when COMMAND succeeds.
 check() {
     check_what=$1
@@ -95,7 +71,7 @@ fds_are() { [ "$(open_fds "$1")" -eq "$2" ]; }
 start_server() {
     timeout $((120 * slow)) sh -c 'echo $$ >"$0"; exec "$@"' "$tmp/$1.pid" \
         "$LLSOCKRUN" "$examples/$2" 127.0.0.1 0 "$3" >"$tmp/$1.out" 2>"$tmp/$1.err" &
-    background_pids="$background_pids $!"
+    track
     server_job=$!
     if ! until_true 10 has_line "$tmp/$1.out" '^listening on 127\.0\.0\.1:[1-9]'; then
         fail "$2 did not report a listening address:"
@@ -327,14 +303,14 @@ if mode == "garble":
 elif mode != "free":
     time.sleep(25)
 EOF
-    background_pids="$background_pids $!"
+    track
     until_true 10 test -s "$tmp/$2.port" || { echo "ERROR: python3 could not bind a port"; exit 99; }
     peer_port=$(cat "$tmp/$2.port")
 }
 
 python_server free socat
 timeout 30 socat "TCP-LISTEN:$peer_port,bind=127.0.0.1,reuseaddr,fork" PIPE 2>"$tmp/socat.err" &
-background_pids="$background_pids $!"
+track
 if until_true 10 sh -c "socat /dev/null TCP:127.0.0.1:$peer_port 2>/dev/null"; then
     many_clients socat "$peer_port" 20 1000 10
     expect_summary "many-clients.lua: 20 connections to socat are echoed" \
