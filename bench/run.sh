@@ -5,7 +5,8 @@
 #
 # Environment: CC (default cc), CFLAGS (default -O2), PYTHON (default
 # python3), BENCH_ITERATIONS (per timed run, default 50000),
-# BENCH_NO_VALGRIND=1 to skip the instruction counts.
+# BENCH_NO_VALGRIND=1 to skip the instruction counts, BENCH_POLL_CONNECTIONS
+# (default 10000) for the poller row.
 set -u
 
 bench=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +25,9 @@ CONTESTANTS="C libllsock llsockrun lua5.4 luasocket luaposix python3"
 BASELINE=llsockrun
 UNSUPPORTED=77
 LIMIT=60 # seconds any one run may take
+# the poller row: an echo server's loop serving this many connections
+POLL_CONNECTIONS=${BENCH_POLL_CONNECTIONS:-10000}
+POLL_CONTESTANTS="C libllsock llsockrun lua5.4"
 
 if [ ! -f "$builddir/lualib/.libs/llsocket.so" ]; then
   echo "run.sh: run me from the build directory, after make" >&2
@@ -54,6 +58,12 @@ libllsock_a=$builddir/libllsock/.libs/libllsock.a
 if ! $CC ${CFLAGS:--O2} -I"$top_srcdir/libllsock" -o "$tmp/c-bench" \
     "$bench/c-bench.c" "$libllsock_a"; then
   echo "run.sh: cannot build the C benchmark" >&2
+  exit 1
+fi
+# shellcheck disable=SC2086
+if ! $CC ${CFLAGS:--O2} -I"$top_srcdir/libllsock" -o "$tmp/poll-bench" \
+    "$bench/poll-bench.c" "$libllsock_a"; then
+  echo "run.sh: cannot build the poller benchmark" >&2
   exit 1
 fi
 
@@ -115,6 +125,9 @@ run() {
 
 record() { echo "$1 $2 $3 $4" >>"$results"; }
 
+# The median of the numbers on standard input, one a line.
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
 # A contestant whose library lacks an op is run once for it: the table
 # says so ("no API") instead of n/a.
 unsupported() { [ -f "$tmp/unsupported.$1.$2" ]; }
@@ -158,16 +171,88 @@ for op in $OPS; do
     # a contestant that failed or lacks the op has fewer than RUNS times
     [ -f "$tmp/times.$op.$contestant" ] || continue
     [ "$(wc -l <"$tmp/times.$op.$contestant")" -eq $RUNS ] || continue
-    record "$op" "$contestant" ns "$(sort -n "$tmp/times.$op.$contestant" |
-      awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')"
+    record "$op" "$contestant" ns "$(median <"$tmp/times.$op.$contestant")"
   done
 done
+
+# ---- the poller row ------------------------------------------------------------
+
+# The server command of a poller contestant, or nothing when it is missing.
+poll_server() {
+  case $1 in
+  C) echo "$tmp/poll-bench server raw" ;;
+  libllsock) echo "$tmp/poll-bench server llsock" ;;
+  llsockrun | lua5.4)
+    command_of "$1" | sed 's|llsocket-bench\.lua$|poll-server.lua|' ;;
+  esac
+}
+
+# poll_round CONTESTANT: one round, "events cpu_ns" appended to its file.
+poll_round() {
+  : >"$tmp/poll.out" # no port line of the last round
+  # shellcheck disable=SC2046 # the command is words on purpose
+  timeout "$LIMIT" $(poll_server "$1") "$POLL_CONNECTIONS" >"$tmp/poll.out" 2>"$tmp/stderr" &
+  poll_pid=$!
+  tries=0
+  until grep -q '^port [1-9]' "$tmp/poll.out" 2>/dev/null; do
+    tries=$((tries + 1))
+    [ $tries -lt 200 ] && kill -0 $poll_pid 2>/dev/null || break
+    sleep 0.05
+  done
+  poll_port=$(sed -n 's/^port //p' "$tmp/poll.out")
+  poll_ok=0
+  if [ -n "$poll_port" ] && timeout "$LIMIT" "$tmp/poll-bench" client "$poll_port" \
+      "$POLL_CONNECTIONS" 2>>"$tmp/stderr"; then
+    poll_ok=1
+  else
+    kill $poll_pid 2>/dev/null
+  fi
+  wait $poll_pid || poll_ok=0
+  set -- "$1" $(sed -n 's/^events \([0-9]*\) cpu_ns \([0-9]*\) bad 0$/\1 \2/p' "$tmp/poll.out")
+  if [ $poll_ok = 1 ] && [ $# = 3 ]; then
+    echo "$2 $3" >>"$tmp/poll.$1"
+    return 0
+  fi
+  echo "run.sh: the poller row's $1 failed:" >&2
+  sed 's/^/  /' "$tmp/poll.out" "$tmp/stderr" >&2
+  is_llsock "$1" && llsock_failed=1
+  return 1
+}
+
+poll_fds=$((POLL_CONNECTIONS + 64))
+poll_limit=$(ulimit -H -n)
+if [ "$poll_limit" != unlimited ] && [ "$poll_limit" -lt $poll_fds ]; then
+  echo "poller: skipped, $POLL_CONNECTIONS connections need $poll_fds fds a" \
+    "process and the hard limit (ulimit -H -n) is $poll_limit"
+else
+  [ "$(ulimit -S -n)" = unlimited ] || [ "$(ulimit -S -n)" -ge $poll_fds ] ||
+    ulimit -S -n $poll_fds
+  echo "poller: median of $RUNS rounds of $POLL_CONNECTIONS connections ..."
+  runs_done=0
+  while [ $runs_done -lt $RUNS ]; do
+    runs_done=$((runs_done + 1))
+    for contestant in $POLL_CONTESTANTS; do
+      [ -n "$(poll_server "$contestant")" ] || continue
+      poll_round "$contestant"
+    done
+  done
+  for contestant in $POLL_CONTESTANTS; do
+    [ -f "$tmp/poll.$contestant" ] || continue
+    [ "$(wc -l <"$tmp/poll.$contestant")" -eq $RUNS ] || continue
+    # the median of each measure: events a CPU second, CPU ns a connection
+    record poll "$contestant" eps "$(awk '{ print $1 * 1e9 / $2 }' "$tmp/poll.$contestant" | median)"
+    record poll "$contestant" ns "$(awk -v n="$POLL_CONNECTIONS" '{ print $2 / n }' \
+      "$tmp/poll.$contestant" | median)"
+  done
+  OPS="$OPS poll"
+fi
 
 if [ "${BENCH_NO_VALGRIND:-}" = 1 ] || ! command -v valgrind >/dev/null; then
   echo "instruction counts: skipped (valgrind not run), rows are n/a"
 else
   echo "instruction counts: callgrind at $SHORT and $LONG ops ..."
   for op in $OPS; do
+    [ "$op" != poll ] || continue
     for contestant in $CONTESTANTS; do
       [ -n "$(command_of "$contestant")" ] || continue
       unsupported "$op" "$contestant" && continue
@@ -190,6 +275,7 @@ fi
 [ -n "$(command_of "$BASELINE")" ] || BASELINE=lua5.4
 echo
 awk -v contestants="$CONTESTANTS" -v ops="$OPS" -v baseline="$BASELINE" \
+  -v connections="$POLL_CONNECTIONS" \
   -f "$bench/table.awk" "$results"
 
 # UDP segmentation offload: a table of its own, in datagrams per second.

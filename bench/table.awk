@@ -1,6 +1,7 @@
 # Turns bench/run.sh's results ("op contestant metric value" lines) into
 # one table: a block of rows per operation, a column per contestant.
-# Variables: contestants, ops (space-separated), baseline (a contestant).
+# Variables: contestants, ops (space-separated), baseline (a contestant),
+# connections (the poller row's).
 
 function cell(op, who, metric) {
   return (op SUBSEP who SUBSEP metric) in value ? value[op, who, metric] : ""
@@ -62,6 +63,9 @@ END {
   more["batch"] = "32 a call)"
   # the batch op is the udp op, batched: its rows repeat udp's beside it
   unbatched["batch"] = "udp"
+  name["poll"] = "poller"
+  detail["poll"] = "(" connections " connections,"
+  more["poll"] = "a message each way)"
 
   ncols = split(contestants, col, " ")
   nops = split(ops, op, " ")
@@ -72,6 +76,13 @@ END {
   for (j = 1; j <= nops; j++) {
     o = op[j]
     print ""
+    if (o == "poll") {
+      row(name[o], "events/s", o, "eps", "")
+      row(detail[o], "ns/connection", o, "ns", "")
+      row(more[o], "time vs C", o, "ns", "C")
+      row("", "time vs " baseline, o, "ns", baseline)
+      continue
+    }
     if (o in unbatched) {
       u = unbatched[o]
       row(name[o], "instr/dgram", o, "instr", "")
@@ -100,4 +111,6 @@ END {
   print "sendmmsg+recvmmsg: per datagram, sent and received 32 to a call; its unbatched"
   print "rows are sendto+recvfrom's.  no API: the library has no such call."
   print "luaposix runs under lua5.3 (Debian 12 has no Lua 5.4 build); it has no getsockopt."
+  if (index(" " ops " ", " poll "))
+    print "poller: an echo server's epoll loop, in server CPU time; only llsock's and raw C run it."
 }
