@@ -847,6 +847,24 @@ static void fill_blocking(int fd) {
  * teardown of its sockets are its own. */
 typedef ssize_t (*blocked_call)(void);
 
+/*
+ * SIGALRM every 20 ms from now until disarmed: armed only once setup is
+ * done (which can take long under valgrind), and repeated so that a tick
+ * landing just before the call blocks is not the only one.
+ */
+static void arm_alarm(void) {
+  struct itimerval tick = {.it_interval = {.tv_usec = 20000},
+                           .it_value = {.tv_usec = 20000}};
+
+  ck_assert_int_eq(setitimer(ITIMER_REAL, &tick, NULL), 0);
+}
+
+static void disarm_alarm(void) {
+  struct itimerval off = {{0, 0}, {0, 0}};
+
+  ck_assert_int_eq(setitimer(ITIMER_REAL, &off, NULL), 0);
+}
+
 static ssize_t blocked_recvmsg(void) {
   int a, b;
   char byte;
@@ -855,7 +873,9 @@ static ssize_t blocked_recvmsg(void) {
   ssize_t n;
 
   tu_udp_pair(&a, &b);
+  arm_alarm();
   n = llsock_recvmsg(a, &msg, 0);
+  disarm_alarm();
   tu_close2(a, b);
   return n;
 }
@@ -867,7 +887,9 @@ static ssize_t blocked_recvfds(void) {
   ssize_t n;
 
   ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  arm_alarm();
   n = llsock_recvfds(pair[0], &byte, 1, fds, &nfds, NULL, 0);
+  disarm_alarm();
   tu_close2(pair[0], pair[1]);
   return n;
 }
@@ -878,7 +900,9 @@ static ssize_t blocked_send(void) {
 
   tu_tcp_pair(&a, &b);
   fill_blocking(a);
+  arm_alarm();
   n = llsock_send(a, "x", 1, 0);
+  disarm_alarm();
   tu_close2(a, b);
   return n;
 }
@@ -890,7 +914,9 @@ static ssize_t blocked_sendfile(void) {
 
   ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
   fill_blocking(pair[0]);
+  arm_alarm();
   n = llsock_sendfile(pair[0], file, &offset, 10);
+  disarm_alarm();
   ck_assert_int_eq(offset, 0);
   tu_close2(pair[0], pair[1]);
   close(file);
@@ -913,9 +939,11 @@ static ssize_t blocked_connect(void) {
   ck_assert_int_ge(first, 0);
   second = llsock_socket(AF_UNIX, SOCK_STREAM, 0, 0);
   ck_assert_int_ge(second, 0);
+  arm_alarm();
   n = llsock_connect(second, &addr);
   if (n == 0) /* the backlog took two: the third waits */
     n = llsock_unix_connect(name, len, SOCK_STREAM, 0);
+  disarm_alarm();
   tu_close2(first, second);
   tu_close(listener);
   return n;
@@ -934,14 +962,12 @@ static const struct {
  * -EINTR to a handler installed without SA_RESTART. */
 START_TEST(each_blocked_call_returns_eintr) {
   struct sigaction sa, saved;
-  struct itimerval tick = {.it_value = {.tv_usec = 50000}};
   ssize_t n;
 
   memset(&sa, 0, sizeof(sa));
   sa.sa_handler = on_alarm;
   sigemptyset(&sa.sa_mask);
   ck_assert_int_eq(sigaction(SIGALRM, &sa, &saved), 0);
-  ck_assert_int_eq(setitimer(ITIMER_REAL, &tick, NULL), 0);
   n = blocked_calls[_i].call();
   ck_assert_int_eq(sigaction(SIGALRM, &saved, NULL), 0);
   ck_assert_msg(n == -EINTR, "%s returned %zd", blocked_calls[_i].name, n);
