@@ -35,6 +35,56 @@ static int msg_sendfds(lua_State *L) {
 }
 
 /*
+ * Received descriptors not yet handed to the script.  Pushed as a
+ * to-be-closed value before the receive, so that an error while the
+ * results are built (a memory error) closes them instead of leaking them;
+ * emptied once they are in the results.
+ */
+#define FD_GUARD_MT "llsocket.fdguard"
+
+typedef struct fd_guard {
+  size_t count;
+  int fds[LLSOCK_MAX_FDS];
+} fd_guard;
+
+static int fd_guard_close(lua_State *L) {
+  fd_guard *g = lua_touserdata(L, 1);
+
+  while (g->count > 0)
+    llsock_close(g->fds[--g->count], LLSOCK_SHUT_NONE);
+  return 0;
+}
+
+static fd_guard *push_fd_guard(lua_State *L) {
+  fd_guard *g;
+
+  /* Calling __close needs stack room; growing the stack then could fail
+   * in the very memory error being unwound, so take the room now. */
+  luaL_checkstack(L, 2 * LUA_MINSTACK, NULL);
+  g = lua_newuserdatauv(L, sizeof(*g), 0);
+  g->count = 0;
+  luaL_setmetatable(L, FD_GUARD_MT);
+  lua_toclose(L, -1);
+  return g;
+}
+
+/* Every descriptor msg brought into guard (a -1 left by a truncated
+ * receive is skipped by the close). */
+static void guard_received(fd_guard *guard, const struct msghdr *msg) {
+  const struct cmsghdr *cmsg;
+
+  for (cmsg = llsock_cmsg_first(msg); cmsg != NULL;
+       cmsg = llsock_cmsg_next(msg, cmsg)) {
+    int count = llsock_cmsg_fds(cmsg, guard->fds + guard->count,
+                                LLSOCK_MAX_FDS - guard->count);
+    if (count > 0)
+      guard->count += (size_t)count < LLSOCK_MAX_FDS - guard->count
+                          ? (size_t)count
+                          : LLSOCK_MAX_FDS - guard->count;
+  }
+}
+
+/*
  * recvfds(fd [, len [, maxfds [, flag, ...]]])
  *   -> str, fds, truncated | nil, err, again
  * The fds table is presized before the receive, so storing the fds that
@@ -48,7 +98,8 @@ static int msg_recvfds(lua_State *L) {
                     : (size_t)llsocket__checkint(L, 3, 0, LLSOCK_MAX_FDS,
                                                  "maxfds");
   int flags = llsocket__optflags(L, 4);
-  int fds[LLSOCK_MAX_FDS], msgflags = 0;
+  int msgflags = 0;
+  fd_guard *guard = push_fd_guard(L);
   luaL_Buffer b;
   char *buf;
   size_t i;
@@ -56,14 +107,16 @@ static int msg_recvfds(lua_State *L) {
 
   lua_createtable(L, (int)nfds, 0);
   buf = luaL_buffinitsize(L, &b, len);
-  n = llsock_recvfds(fd, buf, len, fds, &nfds, &msgflags, flags);
+  n = llsock_recvfds(fd, buf, len, guard->fds, &nfds, &msgflags, flags);
   if (n < 0)
     return llsocket__ioresult(L, n);
+  guard->count = nfds;
   for (i = 0; i < nfds; i++) {
-    lua_pushinteger(L, fds[i]);
+    lua_pushinteger(L, guard->fds[i]);
     lua_rawseti(L, -3, (lua_Integer)i + 1);
   }
   luaL_pushresultsize(&b, llsock_recv_stored(fd, len, n, flags));
+  guard->count = 0;
   lua_pushvalue(L, -2);
   lua_pushboolean(L, (msgflags & MSG_CTRUNC) != 0);
   return 3;
@@ -403,6 +456,7 @@ static int msg_recvmsg(lua_State *L) {
   int many = lua_type(L, 2) == LUA_TTABLE, scratch;
   llsock_addr from;
   struct msghdr msg;
+  fd_guard *guard;
   char *block;
   ssize_t n;
 
@@ -456,11 +510,13 @@ static int msg_recvmsg(lua_State *L) {
   msg.msg_iovlen = (size_t)count;
   msg.msg_name = &from.u.sa;
   msg.msg_namelen = sizeof(from.u.storage);
+  guard = push_fd_guard(L);
   n = llsock_recvmsg(fd, &msg, flags);
   if (n < 0) {
     keep_scratch(L, scratch, 2, size);
     return llsocket__ioresult(L, n);
   }
+  guard_received(guard, &msg);
   from.len = msg.msg_namelen;
 
   lua_createtable(L, 0, 5);
@@ -485,6 +541,7 @@ static int msg_recvmsg(lua_State *L) {
   push_control(L, &msg);
   lua_pushinteger(L, msg.msg_flags);
   lua_setfield(L, -2, "flags");
+  guard->count = 0;
   keep_scratch(L, scratch, 2, size);
   return 1;
 }
@@ -655,6 +712,13 @@ void llsocket__open_msg(lua_State *L) {
     {NULL, NULL}
   };
   luaL_setfuncs(L, funcs, 0);
+  luaL_newmetatable(L, FD_GUARD_MT);
+  lua_pushcfunction(L, fd_guard_close);
+  lua_setfield(L, -2, "__close");
+  /* should even the __close call fail, the collector still closes them */
+  lua_pushcfunction(L, fd_guard_close);
+  lua_setfield(L, -2, "__gc");
+  lua_pop(L, 1);
   /* sendmmsg keeps the addr metatable; the receives also a scratch block */
   luaL_getmetatable(L, LLSOCKET_ADDR_MT);
   lua_pushvalue(L, -1);

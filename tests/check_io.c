@@ -829,6 +829,195 @@ START_TEST(blocking_calls_return_eintr) {
 }
 END_TEST
 
+/* ---- signals and faults --------------------------------------------------- */
+
+/* Fill a socket that is blocking until it takes no more, and leave it
+ * blocking. */
+static void fill_blocking(int fd) {
+  static const char chunk[4096];
+  int rounds = 0;
+
+  ck_assert_int_eq(llsock_opt_set_nonblock(fd, 1), 0);
+  while (llsock_send(fd, chunk, sizeof(chunk), 0) > 0)
+    ck_assert_int_lt(++rounds, 100000);
+  ck_assert_int_eq(llsock_opt_set_nonblock(fd, 0), 0);
+}
+
+/* What one blocked call returns when SIGALRM interrupts it; setup and
+ * teardown of its sockets are its own. */
+typedef ssize_t (*blocked_call)(void);
+
+/*
+ * SIGALRM every 20 ms from now until disarmed: armed only once setup is
+ * done (which can take long under valgrind), and repeated so that a tick
+ * landing just before the call blocks is not the only one.
+ */
+static void arm_alarm(void) {
+  struct itimerval tick = {.it_interval = {.tv_usec = 20000},
+                           .it_value = {.tv_usec = 20000}};
+
+  ck_assert_int_eq(setitimer(ITIMER_REAL, &tick, NULL), 0);
+}
+
+static void disarm_alarm(void) {
+  struct itimerval off = {{0, 0}, {0, 0}};
+
+  ck_assert_int_eq(setitimer(ITIMER_REAL, &off, NULL), 0);
+}
+
+static ssize_t blocked_recvmsg(void) {
+  int a, b;
+  char byte;
+  struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+  ssize_t n;
+
+  tu_udp_pair(&a, &b);
+  arm_alarm();
+  n = llsock_recvmsg(a, &msg, 0);
+  disarm_alarm();
+  tu_close2(a, b);
+  return n;
+}
+
+static ssize_t blocked_recvfds(void) {
+  int pair[2], fds[1];
+  size_t nfds = 1;
+  char byte;
+  ssize_t n;
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  arm_alarm();
+  n = llsock_recvfds(pair[0], &byte, 1, fds, &nfds, NULL, 0);
+  disarm_alarm();
+  tu_close2(pair[0], pair[1]);
+  return n;
+}
+
+static ssize_t blocked_send(void) {
+  int a, b;
+  ssize_t n;
+
+  tu_tcp_pair(&a, &b);
+  fill_blocking(a);
+  arm_alarm();
+  n = llsock_send(a, "x", 1, 0);
+  disarm_alarm();
+  tu_close2(a, b);
+  return n;
+}
+
+static ssize_t blocked_sendfile(void) {
+  int pair[2], file = digits_file();
+  off_t offset = 0;
+  ssize_t n;
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  fill_blocking(pair[0]);
+  arm_alarm();
+  n = llsock_sendfile(pair[0], file, &offset, 10);
+  disarm_alarm();
+  ck_assert_int_eq(offset, 0);
+  tu_close2(pair[0], pair[1]);
+  close(file);
+  return n;
+}
+
+/* A unix listener with backlog 0 holds one connection; the next connect
+ * waits for room. */
+static ssize_t blocked_connect(void) {
+  char name[TU_PATHLEN];
+  size_t len = tu_abstract_name(name);
+  int listener = llsock_unix_bind(name, len, SOCK_STREAM, 0), first, second;
+  llsock_addr addr;
+  ssize_t n;
+
+  ck_assert_int_ge(listener, 0);
+  ck_assert_int_eq(llsock_listen(listener, 0), 0);
+  ck_assert_int_eq(llsock_addr_unix(&addr, name, len), 0);
+  first = llsock_unix_connect(name, len, SOCK_STREAM, 0);
+  ck_assert_int_ge(first, 0);
+  second = llsock_socket(AF_UNIX, SOCK_STREAM, 0, 0);
+  ck_assert_int_ge(second, 0);
+  arm_alarm();
+  n = llsock_connect(second, &addr);
+  if (n == 0) /* the backlog took two: the third waits */
+    n = llsock_unix_connect(name, len, SOCK_STREAM, 0);
+  disarm_alarm();
+  tu_close2(first, second);
+  tu_close(listener);
+  return n;
+}
+
+static const struct {
+  const char *name;
+  blocked_call call;
+} blocked_calls[] = {
+    {"recvmsg", blocked_recvmsg},   {"recvfds", blocked_recvfds},
+    {"send", blocked_send},         {"sendfile", blocked_sendfile},
+    {"connect", blocked_connect},
+};
+
+/* Each blocking call, stuck with no data, no room or no backlog, returns
+ * -EINTR to a handler installed without SA_RESTART. */
+START_TEST(each_blocked_call_returns_eintr) {
+  struct sigaction sa, saved;
+  ssize_t n;
+
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = on_alarm;
+  sigemptyset(&sa.sa_mask);
+  ck_assert_int_eq(sigaction(SIGALRM, &sa, &saved), 0);
+  n = blocked_calls[_i].call();
+  ck_assert_int_eq(sigaction(SIGALRM, &saved, NULL), 0);
+  ck_assert_msg(n == -EINTR, "%s returned %zd", blocked_calls[_i].name, n);
+}
+END_TEST
+
+/* A peer that closes with SO_LINGER 0 resets the connection mid-stream:
+ * what had arrived is still read, then recv is -ECONNRESET once, then end
+ * of stream; sends are -EPIPE (never SIGPIPE). */
+START_TEST(reset_mid_stream) {
+  int client, server, rounds = 0;
+  char buf[64];
+  ssize_t n;
+
+  tu_tcp_pair(&client, &server);
+  ck_assert_int_eq(llsock_send(client, "half a message", 14, 0), 14);
+  tu_wait(server, POLLIN);
+  ck_assert_int_eq(llsock_opt_set_linger(client, 1, 0), 0);
+  tu_close(client);
+  ck_assert_int_eq(llsock_recv(server, buf, sizeof(buf), 0), 14);
+  tu_wait(server, POLLIN);
+  ck_assert_int_eq(llsock_recv(server, buf, sizeof(buf), 0), -ECONNRESET);
+  ck_assert_int_eq(llsock_recv(server, buf, sizeof(buf), 0), 0);
+  while ((n = llsock_send(server, "x", 1, 0)) == 1)
+    ck_assert_int_lt(++rounds, 1000);
+  ck_assert_int_eq(n, -EPIPE);
+  tu_close(server);
+}
+END_TEST
+
+/* A datagram too long for the protocol is -EMSGSIZE, and nothing is sent:
+ * UDP over IPv4 above 65507 bytes, a unix datagram above its buffer. */
+START_TEST(datagram_too_long) {
+  static char big[300000];
+  int a, b, pair[2];
+  char byte;
+
+  tu_udp_pair(&a, &b);
+  ck_assert_int_eq(llsock_send(a, big, 65508, 0), -EMSGSIZE);
+  ck_assert_int_eq(llsock_send(a, big, 65507, 0), 65507);
+  ck_assert_int_eq(llsock_recv(b, &byte, 1, MSG_TRUNC), 65507);
+  ck_assert_int_eq(llsock_recv(b, &byte, 1, MSG_DONTWAIT), -EAGAIN);
+  tu_close2(a, b);
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_send(pair[0], big, sizeof(big), 0), -EMSGSIZE);
+  ck_assert_int_eq(llsock_recv(pair[1], &byte, 1, MSG_DONTWAIT), -EAGAIN);
+  tu_close2(pair[0], pair[1]);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("io");
   TCase *tc = tu_tcase(s, "socket");
@@ -891,5 +1080,11 @@ int main(void) {
   tcase_add_test(tc, sendfile_to_closed_peer_is_epipe);
   tcase_add_test(tc, sendfile_from_pipe_to_closed_peer_is_epipe);
   tcase_add_test(tc, blocking_calls_return_eintr);
+
+  tc = tu_tcase(s, "faults");
+  tcase_add_loop_test(tc, each_blocked_call_returns_eintr, 0,
+                      (int)TU_COUNT(blocked_calls));
+  tcase_add_test(tc, reset_mid_stream);
+  tcase_add_test(tc, datagram_too_long);
   return tu_run(s);
 }

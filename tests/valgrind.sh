@@ -23,6 +23,9 @@ for t in "$top_builddir"/tests/check_*; do
   [ -x "$t" ] || continue
   run "$(basename "$t")" env CK_FORK=no $vg "$t"
 done
+alloc=$top_builddir/tests/.libs/alloc_fail
+[ -x "$alloc" ] || alloc=$top_builddir/tests/alloc_fail
+run alloc_fail $vg "$alloc"
 # libtool wraps uninstalled programs: valgrind must see the real binary
 host=$top_builddir/host/.libs/llsockrun
 [ -x "$host" ] || host=$top_builddir/host/llsockrun

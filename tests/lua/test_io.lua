@@ -315,6 +315,53 @@ T.case("a datagram longer than len: cut to len, MSG_TRUNC tells the real length"
   T.eq(datas[1], "0123456", "recvmmsg keeps len bytes")
 end)
 
+T.case("a peer reset mid-stream: the data that came, ECONNRESET, then EOF",
+       function(t)
+  local c, s = t:tcppair()
+  T.eq(llsocket.send(c, "half a message"), 14, "send")
+  T.eq(llsocket.recv(s, 14), "half a message", "arrived before the reset")
+  T.truthy(opt.linger(c, 0), "linger 0: close resets")
+  t:close(c)
+  T.iofails("ECONNRESET", false, "recv after the reset", llsocket.recv(s))
+  T.eq(llsocket.recv(s), "", "then end of stream")
+  local sent, err, again
+  for _ = 1, 100 do
+    sent, err, again = llsocket.send(s, "x")
+    if not sent then break end
+  end
+  T.iofails("EPIPE", false, "send after the reset", sent, err, again)
+end)
+
+T.case("half-close: the peer reads EOF and still sends back", function(t)
+  local c, s = t:tcppair()
+  T.eq(llsocket.send(c, "request"), 7, "send")
+  T.nothing("shutdown write", llsocket.shutdown(c, opt.SHUT_WR))
+  T.eq(llsocket.recv(s), "request", "request")
+  T.eq(llsocket.recv(s), "", "EOF after the half-close")
+  T.eq(llsocket.send(s, "reply"), 5, "reply over the open half")
+  T.eq(llsocket.recv(c), "reply", "reply received")
+  T.iofails("EPIPE", false, "send on the closed half", llsocket.send(c, "x"))
+end)
+
+T.case("a datagram too long for its protocol is EMSGSIZE, nothing sent",
+       function(t)
+  local a, b, aaddr = t:udppair()
+  T.iofails("EMSGSIZE", false, "UDP over IPv4 above 65507 bytes",
+            llsocket.sendto(b, string.rep("u", 65508), aaddr))
+  T.eq(llsocket.sendto(b, string.rep("u", 65507), aaddr), 65507, "65507 fits")
+  local m = T.ok("recvmsg", llsocket.recvmsg(a, 100, nil, opt.MSG_TRUNC))
+  T.eq(m.length, 65507, "the one datagram that was sent")
+  T.iofails("EAGAIN", true, "nothing else", llsocket.recv(a, 1, opt.MSG_DONTWAIT))
+  local u1, u2 = llsocket.socketpair(opt.SOCK_DGRAM)
+  t:own("pair", u1)
+  t:own("pair", u2)
+  T.iofails("EMSGSIZE", false, "unix datagram above its buffer",
+            llsocket.send(u1, string.rep("x", 1 << 20)))
+  T.iofails("EMSGSIZE", false, "sendmsg too",
+            llsocket.sendmsg(u1, { string.rep("x", 1 << 19),
+                                   string.rep("y", 1 << 19) }))
+end)
+
 T.case("a large message (1 MiB) crosses a connection intact", function(t)
   local c, s = t:tcppair()
   local pattern = "llsocket-"
