@@ -1,83 +1,119 @@
 """The Python contestant of bench/run.sh: CPython's socket module.
 
-usage: pysocket-bench.py OP ITERATIONS ROUNDS SOCKPATH
+usage: pysocket-bench.py OP ITERATIONS ROUNDS
 Bound methods are looked up once, as the Lua contestants' functions are.
+See harness.lua for the ops and the sizes, which this file repeats.
 """
+import operator
 import os
+import re
 import socket
+import subprocess
 import sys
 import time
 
-MESSAGE = (b"llsock bench message" * 4)[:64]
-RECEIVE_SIZE = 4096
+MESSAGE = b"x"
+RECEIVE_SIZE = 64
+RECVMSG_SIZE, RECVMSG_CONTROL = 4096, 256
+DATAGRAM_SIZE = 64
+CHUNK = 64 * 1024
+BATCH = 32
+# The exit status for an operation the socket module cannot do.
+UNSUPPORTED = 77
 
 
-def unix_pair(sockpath):
-    """rx is bound to sockpath and non-blocking; tx is connected to it."""
-    rx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    tx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    rx.bind(sockpath)
-    rx.setblocking(False)
-    tx.connect(sockpath)
-    return rx, tx
+def udp_socket():
+    """A UDP socket connected to itself, non-blocking."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    s.setblocking(False)
+    s.connect(s.getsockname())
+    return s
 
 
-def sendrecv(sockpath):
-    rx, tx = unix_pair(sockpath)
-    send, recv = tx.send, rx.recv
+def floor(calls):
+    """n calls of operator.is_(fd, x) per op, a builtin that does nothing
+    much, as rawequal is for the Lua contestants."""
+    def setup(s, _size):
+        is_, fd, x = operator.is_, s.fileno(), RECEIVE_SIZE
+
+        def loop(n):
+            if calls == 1:
+                for _ in range(n):
+                    is_(fd, x)
+            else:
+                for _ in range(n):
+                    is_(fd, x)
+                    is_(fd, x)
+
+        return (lambda: None), loop
+    return setup
+
+
+def getter(s, _size):
+    getsockopt = s.getsockopt
+    level, name = socket.SOL_SOCKET, socket.SO_RCVBUF
+
+    def check():
+        assert getsockopt(level, name) > 0
+
+    def loop(n):
+        for _ in range(n):
+            getsockopt(level, name)
+
+    return check, loop
+
+
+def sendrecv(s, size):
+    send, recv = s.send, s.recv
 
     def check():
         assert send(MESSAGE) == len(MESSAGE)
-        assert recv(RECEIVE_SIZE) == MESSAGE
+        assert recv(size) == MESSAGE
 
     def loop(n):
         for _ in range(n):
             send(MESSAGE)
-            recv(RECEIVE_SIZE)
+            recv(size)
 
-    return check, loop, (rx, tx)
+    return check, loop
 
 
-def udp(_sockpath):
-    rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    rx.bind(("127.0.0.1", 0))
-    rx.setblocking(False)
-    tx.bind(("127.0.0.1", 0))
-    to = rx.getsockname()
-    sendto, recvfrom = tx.sendto, rx.recvfrom
+def udp(s, _size):
+    to = s.getsockname()
+    sendto, recvfrom = s.sendto, s.recvfrom
 
     def check():
         assert sendto(MESSAGE, to) == len(MESSAGE)
-        assert recvfrom(RECEIVE_SIZE) == (MESSAGE, tx.getsockname())
+        assert recvfrom(RECEIVE_SIZE) == (MESSAGE, to)
 
     def loop(n):
         for _ in range(n):
             sendto(MESSAGE, to)
             recvfrom(RECEIVE_SIZE)
 
-    return check, loop, (rx, tx)
+    return check, loop
 
 
-def getter(_sockpath):
-    tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    tcp.bind(("127.0.0.1", 0))
-    getsockopt = tcp.getsockopt
-    level, name = socket.IPPROTO_TCP, socket.TCP_NODELAY
+def msg(s, _size):
+    sendmsg, recvmsg = s.sendmsg, s.recvmsg
+    data = [MESSAGE]
 
     def check():
-        assert getsockopt(level, name) == 0
+        assert sendmsg(data) == len(MESSAGE)
+        got, control, _flags, addr = recvmsg(RECVMSG_SIZE, RECVMSG_CONTROL)
+        assert got == MESSAGE and control == [] and addr == s.getsockname()
 
     def loop(n):
         for _ in range(n):
-            getsockopt(level, name)
+            sendmsg(data)
+            recvmsg(RECVMSG_SIZE, RECVMSG_CONTROL)
 
-    return check, loop, (tcp,)
+    return check, loop
 
 
-def eagain(sockpath):
-    rx, tx = unix_pair(sockpath)
-    recv = rx.recv
+def eagain(s, _size):
+    recv = s.recv
 
     def check():
         try:
@@ -93,28 +129,100 @@ def eagain(sockpath):
             except BlockingIOError:
                 pass
 
-    return check, loop, (rx, tx)
+    return check, loop
 
 
-# The exit status for an operation the socket module cannot do.
-UNSUPPORTED = 77
+# The wall-clock ops (see harness.lua): the contestant's side.
 
-# CPython's socket module has no sendmmsg/recvmmsg: its best for a UDP
-# server is the udp op.
-if hasattr(socket.socket, "sendmmsg"):
-    raise AssertionError("socket grew sendmmsg: add the batch")
-batch = None
+def listener():
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(128)
+    return server
 
-OPS = {"sendrecv": sendrecv, "udp": udp, "getter": getter, "eagain": eagain,
-       "batch": batch}
+
+def stream(_iterations):
+    server = listener()
+
+    def serve():
+        conn, _ = server.accept()
+        recv = conn.recv
+        while recv(CHUNK):
+            pass
+        conn.close()
+        server.close()
+
+    return server.getsockname()[1], serve
+
+
+def churn(iterations):
+    server = listener()
+
+    def serve():
+        accept = server.accept
+        for _ in range(iterations):
+            accept()[0].close()
+        server.close()
+
+    return server.getsockname()[1], serve
+
+
+def pingpong(iterations):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+
+    def serve():
+        sendto, recvfrom = s.sendto, s.recvfrom
+        for _ in range(iterations):
+            data, addr = recvfrom(DATAGRAM_SIZE)
+            sendto(data, addr)
+        s.close()
+
+    return s.getsockname()[1], serve
+
+
+# CPython's socket module has no address object to reuse and no
+# sendmmsg/recvmmsg.
+if hasattr(socket.socket, "recvmmsg"):
+    raise AssertionError("socket grew recvmmsg: add the batch")
+
+OPS = {"floor1": floor(1), "floor2": floor(2), "getter": getter,
+       "sendrecv": sendrecv, "udp": udp, "udpreuse": None, "msg": msg,
+       "batch": None, "eagain": eagain}
+WALL = {"stream": stream, "pingpong": pingpong, "churn": churn,
+        "burst": pingpong, "burstmm": None}
+
+
+def wall(op, setup, iterations, rounds):
+    if op.startswith("burst"):
+        iterations = (iterations + BATCH - 1) // BATCH * BATCH
+    for _ in range(rounds):
+        port, serve = setup(iterations)
+        command = "%s %s %d %d" % (os.environ["BENCH_PEER"], op, port,
+                                   iterations)
+        with subprocess.Popen(command, shell=True,
+                              stdout=subprocess.PIPE) as peer:
+            serve()
+            ns = float(peer.stdout.readline())
+            if peer.wait() != 0:
+                raise AssertionError("the peer failed")
+        print("%.1f" % (ns / iterations))
 
 
 def main():
-    op, iterations, rounds, sockpath = sys.argv[1:]
+    op, iterations, rounds = sys.argv[1:]
     iterations, rounds = int(iterations), int(rounds)
-    if OPS[op] is None:
+    sized = re.fullmatch(r"sendrecv(\d+)", op)
+    if op in WALL:
+        if WALL[op] is None:
+            sys.exit(UNSUPPORTED)
+        wall(op, WALL[op], iterations, rounds)
+        return
+    setup = OPS["sendrecv" if sized else op]
+    if setup is None:
         sys.exit(UNSUPPORTED)
-    check, loop, sockets = OPS[op](sockpath)
+    s = udp_socket()
+    check, loop = setup(s, int(sized.group(1)) if sized else RECEIVE_SIZE)
     check()
     loop(iterations)  # the whole run when counting, a warm-up when timing
     # process CPU time, the clock every contestant uses (see harness.lua)
@@ -122,10 +230,7 @@ def main():
         start = time.process_time_ns()
         loop(iterations)
         print("%.1f" % ((time.process_time_ns() - start) / iterations))
-    for s in sockets:
-        s.close()
-    if os.path.exists(sockpath):
-        os.remove(sockpath)
+    s.close()
 
 
 if __name__ == "__main__":

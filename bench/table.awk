@@ -1,48 +1,57 @@
-# Turns bench/run.sh's results ("op contestant metric value" lines) into
-# one table: a block of rows per operation, a column per contestant.
-# Variables: contestants, ops (space-separated), baseline (a contestant),
-# connections (the poller row's).
+# The instruction-count table of bench/run.sh, from its results ("op
+# contestant metric value" lines): a block of rows per operation, a
+# column per contestant.  Each op is shown as floor + overhead: the
+# floor is the same loop calling a trivial function instead (floor1,
+# floor2: one and two calls an op), so the overhead is what the library
+# adds to the language's own cost of calling it.
+# Variables: contestants, ops (space-separated), baseline (a contestant).
 
 function cell(op, who, metric) {
   return (op SUBSEP who SUBSEP metric) in value ? value[op, who, metric] : ""
 }
 
-# What a row shows when who cannot be measured at op, or "" when it can.
+# What a cell shows when who cannot be measured at op, or "".
 function missing(op, who) {
-  return cell(op, who, "unsupported") != "" ? "no API" : ""
+  if (cell(op, who, "unsupported") != "")
+    return "no API"
+  return cell(op, who, "instr") == "" ? "n/a" : ""
 }
 
-function quotient(v, b) {
-  return v == "" || b == "" || b == 0 ? "n/a" : sprintf("%.2f", v / b)
+# The floor of one op of o for who: its calls times a call's floor.
+function floor_of(o, who,    f) {
+  if (o == "floor1" || o == "floor2")
+    return 0
+  f = cell(calls[o] == 1 ? "floor1" : "floor2", who, "instr")
+  if (f == "")
+    return ""
+  return calls[o] < 1 ? f * calls[o] / 2 : f
 }
 
-function ratio(op, who, metric, base) {
-  return quotient(cell(op, who, metric), cell(op, base, metric))
+function overhead(o, who,    f) {
+  f = floor_of(o, who)
+  return f == "" ? "" : cell(o, who, "instr") - f
 }
 
-function row(label, measure, op, metric, base,    i, v, line) {
-  line = sprintf("%-21s %-18s", label, measure)
+function line_start(label, measure) {
+  return sprintf("%-22s %-17s", label, measure)
+}
+
+function print_row(label, measure, o, kind,    i, who, v, f, b, line) {
+  line = line_start(label, measure)
   for (i = 1; i <= ncols; i++) {
-    v = missing(op, col[i])
-    if (v == "" && base != "")
-      v = ratio(op, col[i], metric, base)
-    else if (v == "") {
-      v = cell(op, col[i], metric)
-      v = v == "" ? "n/a" : sprintf("%.0f", v)
+    who = col[i]
+    v = missing(o, who)
+    if (v == "" && kind == "instr")
+      v = sprintf("%.0f", cell(o, who, "instr"))
+    else if (v == "" && kind == "split") {
+      f = floor_of(o, who)
+      v = f == "" ? "n/a" : sprintf("%.0f+%.0f", f, overhead(o, who))
+    } else if (v == "" && kind == "ratio") {
+      b = overhead(o, baseline)
+      f = overhead(o, who)
+      v = b == "" || f == "" || b <= 0 ? "n/a" : sprintf("%.2f", f / b)
     }
-    line = line sprintf(" %10s", v)
-  }
-  print line
-}
-
-# Each contestant's op divided by its own base_op: batched by unbatched.
-function across(label, measure, op, base_op, metric,    i, v, line) {
-  line = sprintf("%-21s %-18s", label, measure)
-  for (i = 1; i <= ncols; i++) {
-    v = missing(op, col[i])
-    if (v == "")
-      v = quotient(cell(op, col[i], metric), cell(base_op, col[i], metric))
-    line = line sprintf(" %10s", v)
+    line = line sprintf(" %11s", v)
   }
   print line
 }
@@ -50,67 +59,50 @@ function across(label, measure, op, base_op, metric,    i, v, line) {
 { value[$1, $2, $3] = $4 }
 
 END {
-  name["sendrecv"] = "send+recv"
-  detail["sendrecv"] = "(unix dgram)"
-  name["udp"] = "sendto+recvfrom"
-  detail["udp"] = "(udp loopback)"
-  name["getter"] = "getter"
-  detail["getter"] = "(TCP_NODELAY)"
-  name["eagain"] = "recv, no data"
-  detail["eagain"] = "(EAGAIN)"
-  name["batch"] = "sendmmsg+recvmmsg"
-  detail["batch"] = "(udp loopback,"
-  more["batch"] = "32 a call)"
-  # the batch op is the udp op, batched: its rows repeat udp's beside it
-  unbatched["batch"] = "udp"
-  name["poll"] = "poller"
-  detail["poll"] = "(" connections " connections,"
-  more["poll"] = "a message each way)"
+  label["floor1"] = "floor, one call";  detail["floor1"] = "rawequal(fd, x)"
+  label["floor2"] = "floor, two calls"; detail["floor2"] = "the same, twice"
+  label["getter"] = "getter";           detail["getter"] = "opt.rcvbuf(fd)"
+  label["udp"] = "sendto 1 B +";        detail["udp"] = "recvfrom(fd, 64)"
+  label["udpreuse"] = "the same, recvfrom"
+  detail["udpreuse"] = "filling one addr"
+  label["msg"] = "sendmsg 1 B +";       detail["msg"] = "recvmsg(fd)"
+  label["batch"] = "sendmmsg+recvmmsg";  detail["batch"] = "32 a call, per dgram"
+  label["eagain"] = "recv, no data";    detail["eagain"] = "(EAGAIN)"
+  calls["getter"] = calls["eagain"] = 1
+  calls["udp"] = calls["udpreuse"] = calls["msg"] = 2
+  calls["batch"] = 2 / 32 # one sendmmsg and one recvmmsg for 32 datagrams
 
   ncols = split(contestants, col, " ")
   nops = split(ops, op, " ")
-  header = sprintf("%-21s %-18s", "operation", "measure")
+  header = line_start("instructions per op", "")
   for (i = 1; i <= ncols; i++)
-    header = header sprintf(" %10s", col[i])
+    header = header sprintf(" %11s", col[i])
   print header
   for (j = 1; j <= nops; j++) {
     o = op[j]
+    if (o ~ /^sendrecv[0-9]+$/) {
+      size = substr(o, 9)
+      label[o] = "send 1 B +"
+      detail[o] = "recv(fd, " size ")"
+      calls[o] = 2
+    }
     print ""
-    if (o == "poll") {
-      row(name[o], "events/s", o, "eps", "")
-      row(detail[o], "ns/connection", o, "ns", "")
-      row(more[o], "time vs C", o, "ns", "C")
-      row("", "time vs " baseline, o, "ns", baseline)
+    if (o == "floor1" || o == "floor2") {
+      print_row(label[o], "instr/op", o, "instr")
+      print detail[o]
       continue
     }
-    if (o in unbatched) {
-      u = unbatched[o]
-      row(name[o], "instr/dgram", o, "instr", "")
-      row(detail[o], "unbatched instr", u, "instr", "")
-      across(more[o], "batched/unbatched", o, u, "instr")
-      row("", "instr vs C", o, "instr", "C")
-      row("", "instr vs " baseline, o, "instr", baseline)
-      row("", "ns/dgram", o, "ns", "")
-      row("", "unbatched ns", u, "ns", "")
-      across("", "batched/unbatched", o, u, "ns")
-      row("", "time vs C", o, "ns", "C")
-      row("", "time vs " baseline, o, "ns", baseline)
-      continue
-    }
-    row(name[o], "instr/op", o, "instr", "")
-    row(detail[o], "instr vs C", o, "instr", "C")
-    row("", "instr vs " baseline, o, "instr", baseline)
-    row("", "ns/op", o, "ns", "")
-    row("", "time vs C", o, "ns", "C")
-    row("", "time vs " baseline, o, "ns", baseline)
+    print_row(label[o], "instr/op", o, "instr")
+    print_row(detail[o], "floor + overhead", o, "split")
+    print_row("", "overhead vs " baseline, o, "ratio")
   }
   print ""
-  print "instr/op: user-space instructions per op (callgrind, difference of two run lengths)."
-  print "ns/op: process CPU time per op, median of the timed runs.  Ratios > 1 are slower."
-  print "An op is one send and one receive (one call for getter and EAGAIN)."
-  print "sendmmsg+recvmmsg: per datagram, sent and received 32 to a call; its unbatched"
-  print "rows are sendto+recvfrom's.  no API: the library has no such call."
-  print "luaposix runs under lua5.3 (Debian 12 has no Lua 5.4 build); it has no getsockopt."
-  if (index(" " ops " ", " poll "))
-    print "poller: an echo server's epoll loop, in server CPU time; only llsock's and raw C run it."
+  print "User-space instructions per op (callgrind, difference of two run lengths)."
+  print "floor + overhead: the floor is the same loop calling a trivial function"
+  print "(Lua's rawequal(fd, x), Python's operator.is_, an empty C function) once"
+  print "per call of the op; the overhead is what the library and libc add to it."
+  print "The UDP ops use a socket connected to itself; sendmmsg+recvmmsg is per"
+  print "datagram, and its floor is two calls' for 32 datagrams.  no API: the"
+  print "library has no such call; n/a: missing, failed, or not in this version."
+  print "luaposix runs under lua5.3 (Debian 12 has no Lua 5.4 build)."
 }
