@@ -52,23 +52,52 @@ int llsock__check_port(const char *port) {
   return 0;
 }
 
-int llsock_addr_inet(llsock_addr *addr, const char *host, const char *port) {
+/* llsock_addr_inet() with the port as text (port_text, NULL for 0) or,
+ * when port_text is NULL, as a number. */
+static int addr_inet(llsock_addr *addr, const char *host,
+                     const char *port_text, int port) {
   struct addrinfo hints, *res;
   int rc;
 
   if (addr == NULL || host == NULL)
     return -EINVAL;
-  rc = llsock__check_port(port);
-  if (rc < 0)
-    return rc;
   memset(&hints, 0, sizeof(hints));
   hints.ai_flags = AI_NUMERICHOST;
-  rc = getaddrinfo(host, port ? port : "0", &hints, &res);
+  rc = getaddrinfo(host, port_text, &hints, &res);
   if (rc != 0)
     return llsock__eai(rc, errno);
   rc = llsock_addr_set(addr, res->ai_addr, res->ai_addrlen);
   freeaddrinfo(res);
+  if (rc == 0 && port_text == NULL)
+    llsock__addr_set_port(addr, port);
   return rc;
+}
+
+int llsock_addr_inet(llsock_addr *addr, const char *host, const char *port) {
+  int rc = llsock__check_port(port);
+
+  if (rc < 0)
+    return rc;
+  return addr_inet(addr, host, port ? port : "0", 0);
+}
+
+int llsock_addr_inet_port(llsock_addr *addr, const char *host, int port) {
+  if (port < 0 || port > 65535)
+    return -EINVAL;
+  return addr_inet(addr, host, NULL, port);
+}
+
+void llsock__addr_set_port(llsock_addr *addr, int port) {
+  switch (llsock_addr_family(addr)) {
+  case AF_INET:
+    addr->u.in.sin_port = htons((uint16_t)port);
+    break;
+  case AF_INET6:
+    addr->u.in6.sin6_port = htons((uint16_t)port);
+    break;
+  default:
+    break;
+  }
 }
 
 int llsock_addr_unix(llsock_addr *addr, const char *path, size_t len) {

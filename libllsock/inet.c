@@ -4,18 +4,22 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Connects with no time limit unless timeout >= 0. */
-static int inet_open(const char *host, const char *port, int socktype,
-                     int flags, int passive, double timeout) {
+/*
+ * Connects with no time limit unless timeout >= 0.  The port is the text
+ * port_text, or when that is NULL the number port (-1 for none), set in
+ * each address getaddrinfo gives: no text is made of it.
+ */
+static int inet_open(const char *host, const char *port_text, int port,
+                     int socktype, int flags, int passive, double timeout) {
   struct addrinfo hints, *res, *ai;
   llsock_addr addr;
   double deadline = -1;
   int rc, fd, attempts = 0;
 
   if (socktype <= 0 || (flags & ~(LLSOCK_NONBLOCK | LLSOCK_REUSEADDR)) ||
-      isnan(timeout))
+      isnan(timeout) || port > 65535)
     return -EINVAL;
-  rc = llsock__check_port(port);
+  rc = llsock__check_port(port_text);
   if (rc < 0)
     return rc;
   memset(&hints, 0, sizeof(hints));
@@ -23,7 +27,8 @@ static int inet_open(const char *host, const char *port, int socktype,
   hints.ai_flags = passive ? AI_PASSIVE : 0;
   /* no port: "0" for the ephemeral one, but none at all for a named host,
    * since SOCK_RAW has no ports and refuses a service */
-  rc = getaddrinfo(host, port ? port : host ? NULL : "0", &hints, &res);
+  rc = getaddrinfo(host, port_text ? port_text : host ? NULL : "0", &hints,
+                   &res);
   if (rc != 0)
     return llsock__eai(rc, errno);
 
@@ -45,6 +50,8 @@ static int inet_open(const char *host, const char *port, int socktype,
       continue;
     }
     rc = llsock_addr_set(&addr, ai->ai_addr, ai->ai_addrlen);
+    if (rc == 0 && port > 0)
+      llsock__addr_set_port(&addr, port);
     if (rc == 0 && passive)
       rc = llsock_bind(fd, &addr);
     else if (rc == 0 && timeout >= 0)
@@ -63,15 +70,31 @@ static int inet_open(const char *host, const char *port, int socktype,
 
 int llsock_inet_bind(const char *host, const char *port, int socktype,
                      int flags) {
-  return inet_open(host, port, socktype, flags, 1, -1);
+  return inet_open(host, port, -1, socktype, flags, 1, -1);
 }
 
 int llsock_inet_connect(const char *host, const char *port, int socktype,
                         int flags) {
-  return inet_open(host, port, socktype, flags, 0, -1);
+  return inet_open(host, port, -1, socktype, flags, 0, -1);
 }
 
 int llsock_inet_connect_timeout(const char *host, const char *port,
                                 int socktype, int flags, double timeout) {
-  return inet_open(host, port, socktype, flags, 0, timeout < 0 ? -1 : timeout);
+  return inet_open(host, port, -1, socktype, flags, 0,
+                   timeout < 0 ? -1 : timeout);
+}
+
+int llsock_inet_bind_port(const char *host, int port, int socktype,
+                          int flags) {
+  if (port < 0)
+    return -EINVAL;
+  return inet_open(host, NULL, port, socktype, flags, 1, -1);
+}
+
+int llsock_inet_connect_port(const char *host, int port, int socktype,
+                             int flags, double timeout) {
+  if (port < 0)
+    return -EINVAL;
+  return inet_open(host, NULL, port, socktype, flags, 0,
+                   timeout < 0 ? -1 : timeout);
 }

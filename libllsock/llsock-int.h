@@ -20,6 +20,10 @@ int llsock__eai(int gai_rc, int errnum);
 /* -EINVAL unless port is NULL, a decimal 0..65535 or a service name. */
 int llsock__check_port(const char *port);
 
+/* Sets the port (0..65535, checked by the caller) of an inet address;
+ * other families are left as they are. */
+void llsock__addr_set_port(llsock_addr *addr, int port);
+
 /* A timeout in seconds as milliseconds for poll(2): -1 for a negative one
  * (for ever), rounded up, capped at INT_MAX; -2 for NaN. */
 int llsock__timeout_ms(double sec);

@@ -94,6 +94,8 @@ int llsock_addr_set(llsock_addr *addr, const struct sockaddr *sa,
  * as a number or service name ("8080", "http").  No DNS lookup is made.
  */
 int llsock_addr_inet(llsock_addr *addr, const char *host, const char *port);
+/* The same with the port as a number 0..65535, which no text is made of. */
+int llsock_addr_inet_port(llsock_addr *addr, const char *host, int port);
 /*
  * A unix address from len bytes of path.  A path starting with a NUL byte
  * is a Linux abstract name and may hold any bytes; any other path must not
@@ -221,6 +223,16 @@ int llsock_inet_bind(const char *host, const char *port, int socktype,
                      int flags);
 int llsock_inet_connect(const char *host, const char *port, int socktype,
                         int flags);
+/*
+ * The same with the port as a number 0..65535 (0: an ephemeral port),
+ * set in each resolved address without a text round trip.  The connect
+ * takes a time limit as llsock_inet_connect_timeout() does; a negative
+ * timeout is none.
+ */
+int llsock_inet_bind_port(const char *host, int port, int socktype,
+                          int flags);
+int llsock_inet_connect_port(const char *host, int port, int socktype,
+                             int flags, double timeout);
 
 /*
  * The same for unix sockets, with the path rules of llsock_addr_unix().

@@ -214,6 +214,34 @@ START_TEST(inet_null_args) {
 }
 END_TEST
 
+START_TEST(inet_port_numeric) {
+  /* llsock_addr_inet_port() gives what llsock_addr_inet() gives for the
+   * same port as text, for both families and a zone; the bounds are
+   * 0..65535 and a NULL address or host is -EINVAL. */
+  static const char *const hosts[] = {"127.0.0.1", "::1", "fe80::1%lo"};
+  static const int ports[] = {0, 1, 8080, 65535};
+  llsock_addr numeric, text;
+  char port_text[8];
+  size_t i, j;
+
+  for (i = 0; i < TU_COUNT(hosts); i++)
+    for (j = 0; j < TU_COUNT(ports); j++) {
+      snprintf(port_text, sizeof(port_text), "%d", ports[j]);
+      text = inet_addr_of(hosts[i], port_text);
+      ck_assert_int_eq(llsock_addr_inet_port(&numeric, hosts[i], ports[j]), 0);
+      ck_assert_int_eq(llsock_addr_port(&numeric), ports[j]);
+      ck_assert(llsock_addr_equal(&numeric, &text));
+    }
+  ck_assert_int_eq(llsock_addr_inet_port(&numeric, "127.0.0.1", -1), -EINVAL);
+  ck_assert_int_eq(llsock_addr_inet_port(&numeric, "127.0.0.1", 65536),
+                   -EINVAL);
+  ck_assert_int_eq(llsock_addr_inet_port(NULL, "127.0.0.1", 80), -EINVAL);
+  ck_assert_int_eq(llsock_addr_inet_port(&numeric, NULL, 80), -EINVAL);
+  ck_assert_int_eq(llsock_addr_inet_port(&numeric, "localhost", 80),
+                   LLSOCK_EAI_NONAME);
+}
+END_TEST
+
 /* ---- llsock_addr_unix ---------------------------------------------------- */
 
 START_TEST(unix_path) {
@@ -1063,6 +1091,7 @@ int main(void) {
   tcase_add_test(tc, inet_unknown_service);
   tcase_add_test(tc, inet_non_numeric_host);
   tcase_add_test(tc, inet_null_args);
+  tcase_add_test(tc, inet_port_numeric);
 
   tc = tu_tcase(s, "unix");
   tcase_add_test(tc, unix_path);

@@ -442,6 +442,89 @@ START_TEST(inet_open_unsupported_protocol) {
 }
 END_TEST
 
+/* ---- llsock_inet_bind_port, llsock_inet_connect_port -------------------- */
+
+START_TEST(inet_port_bind_and_connect) {
+  /* A numeric port 0 binds an ephemeral port; a TCP connect and a UDP
+   * connect to the numbers read back reach those sockets. */
+  int listener = llsock_inet_bind_port("127.0.0.1", 0, SOCK_STREAM, 0);
+  int udp = llsock_inet_bind_port("127.0.0.1", 0, SOCK_DGRAM, 0);
+  int fd, client, server;
+  llsock_addr peer;
+
+  ck_assert_int_ge(listener, 0);
+  ck_assert_int_ge(udp, 0);
+  ck_assert_str_eq(host_of(listener, 0), "127.0.0.1");
+  ck_assert_int_gt(tu_local_port(listener), 0);
+  ck_assert_int_eq(llsock_listen(listener, 1), 0);
+  fd = llsock_inet_connect_port("127.0.0.1", tu_local_port(listener),
+                                SOCK_STREAM, 0, -1);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq(llsock_peername(fd, &peer), 0);
+  ck_assert_int_eq(llsock_addr_port(&peer), tu_local_port(listener));
+  server = llsock_accept(listener, NULL);
+  ck_assert_int_ge(server, 0);
+  tu_assert_fd_mode(fd, 0);
+  client = llsock_inet_connect_port(NULL, tu_local_port(udp), SOCK_DGRAM,
+                                    LLSOCK_NONBLOCK, 5);
+  ck_assert_int_ge(client, 0);
+  tu_assert_fd_mode(client, LLSOCK_NONBLOCK);
+  ck_assert_int_eq(llsock_peername(client, &peer), 0);
+  ck_assert_int_eq(llsock_addr_port(&peer), tu_local_port(udp));
+  tu_close2(fd, server);
+  tu_close2(client, udp);
+  tu_close(listener);
+}
+END_TEST
+
+START_TEST(inet_port_bind_given_port) {
+  /* Binding the number of a port just freed gets that very port, and a
+   * second bind of it while taken is -EADDRINUSE. */
+  int probe = llsock_inet_bind("127.0.0.1", NULL, SOCK_DGRAM, 0), fd;
+  int port;
+
+  ck_assert_int_ge(probe, 0);
+  port = tu_local_port(probe);
+  fd = llsock_inet_bind_port("127.0.0.1", port, SOCK_DGRAM, 0);
+  ck_assert_int_eq(fd, -EADDRINUSE);
+  tu_close(probe);
+  fd = llsock_inet_bind_port("127.0.0.1", port, SOCK_DGRAM, 0);
+  ck_assert_int_ge(fd, 0);
+  ck_assert_int_eq(tu_local_port(fd), port);
+  tu_close(fd);
+}
+END_TEST
+
+START_TEST(inet_port_connect_refused) {
+  /* A numeric connect to a port that refuses fails as the text one does. */
+  char port[TU_PORTSTRLEN];
+  int holder = refusing_port(port);
+
+  ck_assert_int_eq(llsock_inet_connect_port("127.0.0.1", tu_local_port(holder),
+                                            SOCK_STREAM, 0, -1),
+                   -ECONNREFUSED);
+  tu_close(holder);
+}
+END_TEST
+
+START_TEST(inet_port_bad_input) {
+  /* A port outside 0..65535, a bad socktype or bad flags are -EINVAL. */
+  ck_assert_int_eq(llsock_inet_bind_port("127.0.0.1", -1, SOCK_STREAM, 0),
+                   -EINVAL);
+  ck_assert_int_eq(llsock_inet_bind_port("127.0.0.1", 65536, SOCK_STREAM, 0),
+                   -EINVAL);
+  ck_assert_int_eq(
+      llsock_inet_connect_port("127.0.0.1", -1, SOCK_STREAM, 0, -1), -EINVAL);
+  ck_assert_int_eq(
+      llsock_inet_connect_port("127.0.0.1", 65536, SOCK_STREAM, 0, -1),
+      -EINVAL);
+  ck_assert_int_eq(llsock_inet_bind_port("127.0.0.1", 0, 0, 0), -EINVAL);
+  ck_assert_int_eq(llsock_inet_connect_port("127.0.0.1", 80, SOCK_STREAM, 4,
+                                            -1),
+                   -EINVAL);
+}
+END_TEST
+
 /* A blocking connect that SO_SNDTIMEO cuts short is -ETIMEDOUT, not a
  * success: a listener with a full backlog drops the SYNs. */
 START_TEST(connect_timeout_is_etimedout) {
@@ -495,6 +578,12 @@ int main(void) {
   tcase_add_test(tc, inet_connect_nonblocking_in_progress);
   tcase_add_test(tc, inet_connect_udp_service_name);
   tcase_add_test(tc, connect_timeout_is_etimedout);
+
+  tc = tu_tcase(s, "numeric port");
+  tcase_add_test(tc, inet_port_bind_and_connect);
+  tcase_add_test(tc, inet_port_bind_given_port);
+  tcase_add_test(tc, inet_port_connect_refused);
+  tcase_add_test(tc, inet_port_bad_input);
 
   tc = tu_tcase(s, "arguments");
   tcase_add_loop_test(tc, inet_open_bad_port, 0, (int)TU_COUNT(bad_ports));
