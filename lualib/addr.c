@@ -43,14 +43,17 @@ static int addr_result(lua_State *L, int rc) {
 
 /* llsocket.addr.inet(host, port) -> addr | nil, err */
 static int addr_inet(lua_State *L) {
-  char portbuf[LLSOCKET_PORTBUFSIZ];
-  const char *host, *port;
+  const char *host, *port_text;
+  int port;
 
   luaL_argexpected(L, lua_type(L, 1) == LUA_TSTRING, 1, "string");
   host = llsocket__checkcstring(L, 1, "host");
-  port = llsocket__optport(L, 2, portbuf);
-
-  return addr_result(L, llsock_addr_inet(llsocket__newaddr(L), host, port));
+  port = llsocket__optportnum(L, 2, &port_text);
+  if (port >= 0)
+    return addr_result(L, llsock_addr_inet_port(llsocket__newaddr(L), host,
+                                                port));
+  return addr_result(L, llsock_addr_inet(llsocket__newaddr(L), host,
+                                         port_text));
 }
 
 /* llsocket.addr.unix(path) -> addr | nil, err */

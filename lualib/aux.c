@@ -6,39 +6,16 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 /* ---- arguments ------------------------------------------------------------ */
 
-/* Kept apart so the checks on every call stay short. */
-static int bad_int(lua_State *L, int arg, const char *what) {
+int llsocket__badint(lua_State *L, int arg, const char *what) {
   luaL_argexpected(L, lua_type(L, arg) == LUA_TNUMBER, arg, "number");
   luaL_checkinteger(L, arg); /* 1.5: "number has no integer representation" */
   return luaL_argerror(L, arg, lua_pushfstring(L, "%s out of range", what));
-}
-
-/*
- * Unlike luaL_checkinteger, a numeric string is refused: close("1") is a
- * bug, and would otherwise close stdout.
- */
-lua_Integer llsocket__checkinteger(lua_State *L, int arg, lua_Integer min,
-                                   lua_Integer max, const char *what) {
-  int isint;
-  lua_Integer value = lua_tointegerx(L, arg, &isint);
-
-  if (isint && value >= min && value <= max && lua_type(L, arg) == LUA_TNUMBER)
-    return value;
-  return bad_int(L, arg, what);
-}
-
-int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
-                       lua_Integer max, const char *what) {
-  return (int)llsocket__checkinteger(L, arg, min, max, what);
-}
-
-int llsocket__checkfd(lua_State *L, int arg) {
-  return llsocket__checkint(L, arg, 0, INT_MAX, "fd");
 }
 
 const char *llsocket__checkcstring(lua_State *L, int arg, const char *what) {
@@ -50,25 +27,29 @@ const char *llsocket__checkcstring(lua_State *L, int arg, const char *what) {
   return s;
 }
 
-const char *llsocket__optport(lua_State *L, int arg,
-                              char buf[LLSOCKET_PORTBUFSIZ]) {
+int llsocket__optportnum(lua_State *L, int arg, const char **text) {
+  *text = NULL;
   switch (lua_type(L, arg)) {
   case LUA_TNONE:
   case LUA_TNIL:
-    return NULL;
+    return -1;
   case LUA_TNUMBER:
-    snprintf(buf, LLSOCKET_PORTBUFSIZ, "%d",
-             llsocket__checkint(L, arg, 0, 65535, "port"));
-    return buf;
+    return llsocket__checkint(L, arg, 0, 65535, "port");
   default:
-    return llsocket__checkcstring(L, arg, "port");
+    *text = llsocket__checkcstring(L, arg, "port");
+    return -1;
   }
 }
 
-size_t llsocket__optlen(lua_State *L, int arg) {
-  if (lua_isnoneornil(L, arg))
-    return LLSOCKET_RECV_DEFAULT;
-  return (size_t)llsocket__checkint(L, arg, 1, LLSOCKET_RECV_MAX, "length");
+const char *llsocket__optport(lua_State *L, int arg,
+                              char buf[LLSOCKET_PORTBUFSIZ]) {
+  const char *text;
+  int port = llsocket__optportnum(L, arg, &text);
+
+  if (port < 0)
+    return text;
+  snprintf(buf, LLSOCKET_PORTBUFSIZ, "%u", (unsigned)(uint16_t)port);
+  return buf;
 }
 
 const char *llsocket__opthost(lua_State *L, int arg) {
@@ -145,7 +126,7 @@ int llsocket__status(lua_State *L, int rc) {
 static llsocket_addr *new_udata(lua_State *L) {
   llsocket_addr *u = lua_newuserdatauv(L, sizeof(*u), 1);
 
-  u->socktype = u->protocol = 0;
+  u->socktype = u->protocol = u->has_canonname = 0;
   luaL_setmetatable(L, LLSOCKET_ADDR_MT);
   return u;
 }
@@ -168,16 +149,42 @@ void llsocket__pushaddr(lua_State *L, const llsock_addr *addr) {
     new_udata(L)->addr = *addr;
 }
 
+/* Whether the userdata at idx has the metatable at mt: pointers compared,
+ * which costs less than lua_rawequal with a pseudo-index. */
+static int has_addr_mt(lua_State *L, int idx, int mt) {
+  int same = 0;
+
+  if (lua_getmetatable(L, idx)) {
+    same = lua_topointer(L, -1) == lua_topointer(L, mt);
+    lua_pop(L, 1);
+  }
+  return same;
+}
+
 llsock_addr *llsocket__toaddr_mt(lua_State *L, int idx, int mt) {
   llsock_addr *addr = lua_touserdata(L, idx);
 
-  if (addr != NULL && lua_getmetatable(L, idx)) {
-    int same = lua_rawequal(L, -1, mt);
-    lua_pop(L, 1);
-    if (same)
-      return addr;
+  return addr != NULL && has_addr_mt(L, idx, mt) ? addr : NULL;
+}
+
+llsock_addr *llsocket__optaddr_mt(lua_State *L, int idx, int mt) {
+  llsock_addr *addr = lua_touserdata(L, idx);
+
+  if (addr == NULL || has_addr_mt(L, idx, mt))
+    return addr;
+  return llsocket__checkaddr(L, idx); /* raises */
+}
+
+void llsocket__setaddr(lua_State *L, int idx, llsocket_addr *u,
+                       const llsock_addr *addr) {
+  u->addr = *addr;
+  u->socktype = u->protocol = 0;
+  if (u->has_canonname) {
+    lua_pushnil(L);
+    lua_setiuservalue(L, idx, 1);
+    u->has_canonname = 0;
   }
-  return NULL;
+  lua_pushvalue(L, idx);
 }
 
 llsock_addr *llsocket__checkaddr_mt(lua_State *L, int arg, int mt) {
@@ -195,7 +202,7 @@ void llsocket__pushaddr_mt(lua_State *L, const llsock_addr *addr, int mt) {
   }
   u = lua_newuserdatauv(L, sizeof(*u), 1);
   u->addr = *addr;
-  u->socktype = u->protocol = 0;
+  u->socktype = u->protocol = u->has_canonname = 0;
   lua_pushvalue(L, mt);
   lua_setmetatable(L, -2);
 }

@@ -6,23 +6,67 @@
 #include <stdio.h>
 
 /*
- * Receive into a stack buffer when the length allows, so the result string
- * is the only allocation; a larger length goes through a luaL_Buffer so a
- * memory error cannot leak it.
+ * Receives longer than the stack buffer go into one buffer per module,
+ * kept between calls up to this size, so a loop of 64 KiB reads allocates
+ * nothing but its strings.  A longer one gets a luaL_Buffer of its own.
+ */
+#define KEPT_BUFFER_MAX (256 * 1024)
+
+/* The I/O functions' second upvalue: the kept buffer, a userdata held as
+ * this holder's user value. */
+typedef struct kept_buffer {
+  char *data;
+  size_t size;
+} kept_buffer;
+
+/* The kept buffer, grown to len bytes, or NULL if len is more than it may
+ * keep.  Growing pushes nothing; a memory error leaves it as it was. */
+static char *kept_buffer_for(lua_State *L, size_t len) {
+  kept_buffer *kb = lua_touserdata(L, lua_upvalueindex(2));
+  size_t size = kb->size * 2;
+
+  if (len <= kb->size)
+    return kb->data;
+  if (len > KEPT_BUFFER_MAX)
+    return NULL;
+  if (size < len)
+    size = len;
+  if (size > KEPT_BUFFER_MAX)
+    size = KEPT_BUFFER_MAX;
+  kb->data = lua_newuserdatauv(L, size, 0);
+  kb->size = size;
+  lua_setiuservalue(L, lua_upvalueindex(2), 1);
+  return kb->data;
+}
+
+/*
+ * recv(fd [, len [, flag, ...]]) -> str | nil, err, again
+ * recvfrom(fd [, len [, from]] [, flag, ...]) -> str, addr | nil, nil, err, again
+ * The top is read once, so absent arguments cost nothing.  The data lands
+ * in a stack buffer or the kept one and is copied once, into the result
+ * string; no Lua code can run in between, as the collector only runs once
+ * the string exists.  An addr given as from is filled with the sender
+ * and returned instead of a new one.
  */
 static int receive(lua_State *L, int with_sender) {
+  int top = lua_gettop(L), flags;
   int fd = llsocket__checkfd(L, 1);
-  size_t len = llsocket__optlen(L, 2);
-  int flags = llsocket__optflags(L, 3);
+  size_t len = top >= 2 ? llsocket__optlen(L, 2) : LLSOCKET_RECV_DEFAULT;
+  llsocket_addr *into = NULL;
   char stackbuf[LLSOCKET_RECV_DEFAULT];
-  luaL_Buffer b;
+  luaL_Buffer b, *own = NULL;
   llsock_addr from;
   char *buf = stackbuf;
   size_t stored;
   ssize_t n;
 
-  if (len > sizeof(stackbuf))
-    buf = luaL_buffinitsize(L, &b, len);
+  if (with_sender && top >= 3)
+    into = (llsocket_addr *)llsocket__optaddr_mt(L, 3, lua_upvalueindex(1));
+  flags = llsocket__flags(L, into != NULL ? 4 : 3, top);
+  if (len > sizeof(stackbuf) && (buf = kept_buffer_for(L, len)) == NULL) {
+    own = &b;
+    buf = luaL_buffinitsize(L, own, len);
+  }
   n = with_sender ? llsock_recvfrom(fd, buf, len, flags, &from)
                   : llsock_recv(fd, buf, len, flags);
   if (n < 0) {
@@ -31,13 +75,16 @@ static int receive(lua_State *L, int with_sender) {
     return llsocket__ioresult(L, n) + with_sender;
   }
   stored = llsock_recv_stored(fd, len, n, flags);
-  if (buf == stackbuf)
+  if (own == NULL)
     lua_pushlstring(L, buf, stored);
   else
-    luaL_pushresultsize(&b, stored);
+    luaL_pushresultsize(own, stored);
   if (!with_sender)
     return 1;
-  llsocket__pushaddr_mt(L, &from, lua_upvalueindex(1));
+  if (into == NULL || from.len == 0)
+    llsocket__pushaddr_mt(L, &from, lua_upvalueindex(1));
+  else
+    llsocket__setaddr(L, 3, into, &from);
   return 2;
 }
 
@@ -50,24 +97,27 @@ static int io_recvfrom(lua_State *L) {
 }
 
 static int io_send(lua_State *L) {
+  int top = lua_gettop(L);
   int fd = llsocket__checkfd(L, 1);
   size_t len;
-  const char *msg = luaL_checklstring(L, 2, &len);
-  int flags = llsocket__optflags(L, 3);
+  const char *msg = llsocket__checklstring(L, 2, &len);
 
-  return llsocket__ioresult(L, llsock_send(fd, msg, len, flags));
+  return llsocket__ioresult(
+      L, llsock_send(fd, msg, len, llsocket__flags(L, 3, top)));
 }
 
 static int io_sendto(lua_State *L) {
+  int top = lua_gettop(L);
   int fd = llsocket__checkfd(L, 1);
   size_t len;
-  const char *msg = luaL_checklstring(L, 2, &len);
+  const char *msg = llsocket__checklstring(L, 2, &len);
   const llsock_addr *to =
-      lua_isnoneornil(L, 3) ? NULL
-                            : llsocket__checkaddr_mt(L, 3, lua_upvalueindex(1));
-  int flags = llsocket__optflags(L, 4);
+      top >= 3 ? llsocket__optaddr_mt(L, 3, lua_upvalueindex(1)) : NULL;
 
-  return llsocket__ioresult(L, llsock_sendto(fd, msg, len, flags, to));
+  if (to == NULL && top >= 3 && !lua_isnil(L, 3))
+    llsocket__checkaddr(L, 3); /* raises: neither an addr nor nil */
+  return llsocket__ioresult(
+      L, llsock_sendto(fd, msg, len, llsocket__flags(L, 4, top), to));
 }
 
 /*
@@ -151,7 +201,12 @@ void llsocket__open_io(lua_State *L) {
     {"sendfile", io_sendfile},
     {NULL, NULL}
   };
-  /* the I/O calls keep the addr metatable at hand as their upvalue */
+  kept_buffer *kb;
+
+  /* the I/O calls keep the addr metatable at hand and the kept buffer */
   luaL_getmetatable(L, LLSOCKET_ADDR_MT);
-  luaL_setfuncs(L, funcs, 1);
+  kb = lua_newuserdatauv(L, sizeof(*kb), 1);
+  kb->data = NULL;
+  kb->size = 0;
+  luaL_setfuncs(L, funcs, 2);
 }

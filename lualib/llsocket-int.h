@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <limits.h>
 #include <lauxlib.h>
 #include <lua.h>
 
@@ -17,23 +18,66 @@
 /* the largest length recv() accepts: a bigger one is a caller's bug */
 #define LLSOCKET_RECV_MAX (16 * 1024 * 1024)
 
-/* Argument checks: each raises a Lua error on misuse. */
-int llsocket__checkfd(lua_State *L, int arg);
-int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
-                       lua_Integer max, const char *what);
-/* The same for a range wider than int. */
-lua_Integer llsocket__checkinteger(lua_State *L, int arg, lua_Integer min,
-                                   lua_Integer max, const char *what);
+/*
+ * Argument checks: each raises a Lua error on misuse.  The integer ones
+ * are inline, two API calls on the path that passes: Lua has no single
+ * call that gives an integer and refuses a numeric string, and close("1")
+ * is a bug that would otherwise close stdout.  A float with an integer
+ * value passes, as luaL_checkinteger lets it.
+ */
+/* Raises the error an integer argument that failed its check deserves. */
+int llsocket__badint(lua_State *L, int arg, const char *what);
+
+static inline lua_Integer llsocket__checkinteger(lua_State *L, int arg,
+                                                 lua_Integer min,
+                                                 lua_Integer max,
+                                                 const char *what) {
+  int isint;
+  lua_Integer value = lua_tointegerx(L, arg, &isint);
+
+  if (isint && value >= min && value <= max && lua_type(L, arg) == LUA_TNUMBER)
+    return value;
+  return llsocket__badint(L, arg, what);
+}
+
+static inline int llsocket__checkint(lua_State *L, int arg, lua_Integer min,
+                                     lua_Integer max, const char *what) {
+  return (int)llsocket__checkinteger(L, arg, min, max, what);
+}
+
+static inline int llsocket__checkfd(lua_State *L, int arg) {
+  return llsocket__checkint(L, arg, 0, INT_MAX, "fd");
+}
+
+/* luaL_checklstring in one API call when the argument is a string. */
+static inline const char *llsocket__checklstring(lua_State *L, int arg,
+                                                 size_t *len) {
+  const char *s = lua_tolstring(L, arg, len);
+
+  return s != NULL ? s : luaL_checklstring(L, arg, len);
+}
 /* A string for C, which cannot carry a NUL byte: one inside is a Lua error
  * naming what the argument is ("host contains a NUL byte"). */
 const char *llsocket__checkcstring(lua_State *L, int arg, const char *what);
-/* A port given as an integer 0..65535, a string (numeric or a service
- * name) or nil/none (NULL); integers are written into buf. */
+/* A port given as an integer 0..65535 (returned, *text NULL), a string
+ * (numeric or a service name: *text, and -1) or nil/none (-1, NULL). */
+int llsocket__optportnum(lua_State *L, int arg, const char **text);
+/* The same as text, for getaddrinfo: integers are written into buf. */
 #define LLSOCKET_PORTBUFSIZ 8
 const char *llsocket__optport(lua_State *L, int arg,
                               char buf[LLSOCKET_PORTBUFSIZ]);
 /* A receive length: LLSOCKET_RECV_DEFAULT for nil/none, else 1..MAX. */
-size_t llsocket__optlen(lua_State *L, int arg);
+static inline size_t llsocket__optlen(lua_State *L, int arg) {
+  int isint;
+  lua_Integer len = lua_tointegerx(L, arg, &isint);
+
+  if (isint && len >= 1 && len <= LLSOCKET_RECV_MAX &&
+      lua_type(L, arg) == LUA_TNUMBER)
+    return (size_t)len;
+  if (lua_isnoneornil(L, arg))
+    return LLSOCKET_RECV_DEFAULT;
+  return (size_t)llsocket__badint(L, arg, "length");
+}
 /* A host name or address: a string, or nil/none for NULL.  A number is
  * refused: 127 would otherwise quietly mean 0.0.0.127. */
 const char *llsocket__opthost(lua_State *L, int arg);
@@ -45,6 +89,10 @@ int llsocket__optboolean(lua_State *L, int arg);
 /* The integer arguments from first to the top, OR-ed together; a nil
  * among them is an absent flag. */
 int llsocket__optflags(lua_State *L, int first);
+/* The same for a caller that has read the top: no flags cost nothing. */
+static inline int llsocket__flags(lua_State *L, int first, int top) {
+  return first > top ? 0 : llsocket__optflags(L, first);
+}
 
 /* A timeout in seconds: -1 (for ever) for nil/none or a negative number;
  * NaN and non-numbers are refused. */
@@ -71,6 +119,7 @@ typedef struct llsocket_addr {
   llsock_addr addr;
   int socktype;
   int protocol;
+  int has_canonname; /* whether the user value holds it */
 } llsocket_addr;
 
 /* Address userdata. */
@@ -83,6 +132,13 @@ void llsocket__pushaddr(lua_State *L, const llsock_addr *addr);
 llsock_addr *llsocket__checkaddr_mt(lua_State *L, int arg, int mt);
 /* The addr at stack index idx, or NULL if it is something else. */
 llsock_addr *llsocket__toaddr_mt(lua_State *L, int idx, int mt);
+/* The addr at stack index idx, or NULL if it is no userdata at all (nil,
+ * a number ...); another userdata raises. */
+llsock_addr *llsocket__optaddr_mt(lua_State *L, int idx, int mt);
+/* Overwrites the addr u, at stack index idx, with *addr (and no socket
+ * type, protocol or canonical name), then pushes it. */
+void llsocket__setaddr(lua_State *L, int idx, llsocket_addr *u,
+                       const llsock_addr *addr);
 void llsocket__pushaddr_mt(lua_State *L, const llsock_addr *addr, int mt);
 /* getnameinfo(3) of the addr at 1 with the flags from 2 on: the host and
  * service as two strings, or as {host =, service =} if as_table; or

@@ -54,7 +54,8 @@ static int resolver_getaddrinfo(lua_State *L) {
       memset(&u->addr, 0, sizeof(u->addr));
     u->socktype = ai->ai_socktype;
     u->protocol = ai->ai_protocol;
-    if (ai->ai_canonname != NULL) {
+    u->has_canonname = ai->ai_canonname != NULL;
+    if (u->has_canonname) {
       lua_pushstring(L, ai->ai_canonname);
       lua_setiuservalue(L, -2, 1);
     }

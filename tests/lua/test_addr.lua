@@ -167,4 +167,25 @@ T.case("addr methods work as functions and through the method table", function()
   T.truthy(port == addr.unix("/x").port, "methods are shared")
 end)
 
+T.case("addr.inet and inet.bind/connect take a number port as its text",
+       function(t)
+  for _, host in ipairs({ "127.0.0.1", "::1", "fe80::1%lo" }) do
+    for _, port in ipairs({ 0, 1, 8080, 65535 }) do
+      T.eq(llsocket.addr.inet(host, port), llsocket.addr.inet(host,
+        tostring(port)), host .. " port " .. port)
+    end
+  end
+  T.argerror(2, "port 65536", llsocket.addr.inet, "127.0.0.1", 65536)
+  T.argerror(2, "port -1", llsocket.addr.inet, "127.0.0.1", -1)
+  local lfd = t:own("bind", llsocket.inet.bind("127.0.0.1", 0,
+                                               llsocket.opt.SOCK_STREAM))
+  T.nothing("listen", llsocket.listen(lfd))
+  local port = T.ok("sockname", llsocket.sockname(lfd)):port()
+  local fd = t:own("connect", llsocket.inet.connect("127.0.0.1", port,
+                                                    llsocket.opt.SOCK_STREAM))
+  T.eq(T.ok("peername", llsocket.peername(fd)):port(), port, "connected")
+  T.argerror(2, "bind port 65536", llsocket.inet.bind, "127.0.0.1", 65536,
+             llsocket.opt.SOCK_STREAM)
+end)
+
 T.done()

@@ -394,4 +394,126 @@ T.case("a large message (1 MiB) crosses a connection intact", function(t)
   T.truthy(table.concat(got) == data, "data intact")
 end)
 
+-- The receive sizes around every internal threshold: the stack buffer
+-- (4096), the kept buffer's growth and its limit (256 KiB), and the
+-- largest length.
+local THRESHOLD_SIZES = { 1, 63, 64, 65, 4095, 4096, 4097, 65535, 65536,
+  65537, 262143, 262144, 262145, 1048576 }
+
+T.case("recv and recvfrom of a datagram at every size around the thresholds",
+       function(t)
+  local a, b, _, addr_b = t:udppair()
+  T.ok("sndbuf", opt.sndbuf(a, 4 * 1048576))
+  T.ok("rcvbuf", opt.rcvbuf(b, 4 * 1048576))
+  for _, size in ipairs(THRESHOLD_SIZES) do
+    -- a datagram holds at most 65507 bytes: larger lengths get a full one
+    local n = math.min(size, 65507)
+    local data = string.rep(string.char(size % 251), n - 1) .. "\0"
+    for _, fn in ipairs({ "recv", "recvfrom" }) do
+      T.eq(llsocket.sendto(a, data, addr_b), n, "sendto " .. size)
+      local got = llsocket[fn](b, size)
+      T.truthy(got == data, fn .. " of " .. size .. " bytes intact")
+      if n > 1 then
+        -- a length one short of the datagram truncates it
+        T.eq(llsocket.sendto(a, data, addr_b), n, "sendto again " .. size)
+        T.eq(llsocket[fn](b, n - 1), data:sub(1, n - 1),
+             fn .. " of " .. (n - 1) .. " truncates")
+      end
+    end
+  end
+end)
+
+T.case("recv over TCP at every size around the thresholds reads exactly that",
+       function(t)
+  local c, s = t:tcppair()
+  T.eq(opt.nonblock(c, true), true, "nonblock sender")
+  for _, size in ipairs(THRESHOLD_SIZES) do
+    local data = string.rep("ab", size // 2 + 1):sub(1, size)
+    local sent, got = 0, {}
+    local received, rounds = 0, 0
+    while received < size and rounds < 100000 do
+      rounds = rounds + 1
+      if sent < size then
+        local n, err = llsocket.send(c, data:sub(sent + 1))
+        if n then sent = sent + n else T.err(err, "EAGAIN", "send") end
+      end
+      local str = T.ok("recv", llsocket.recv(s, size - received,
+                                             opt.MSG_DONTWAIT))
+      got[#got + 1] = str
+      received = received + #str
+    end
+    T.truthy(table.concat(got) == data, "stream of " .. size .. " intact")
+  end
+end)
+
+T.case("recvfrom fills an addr object given after len, and returns it",
+       function(t)
+  local a, b, addr_a, addr_b = t:udppair()
+  local from = llsocket.addr.inet("10.1.2.3", 9)
+  T.eq(llsocket.sendto(a, "one", addr_b), 3, "sendto")
+  local str, got = llsocket.recvfrom(b, 64, from)
+  T.eq(str, "one", "data")
+  T.truthy(rawequal(got, from), "the same object comes back")
+  T.eq(from, addr_a, "filled with the sender")
+  T.eq(tostring(from), tostring(addr_a), "formats as the sender")
+  T.eq(from:port(), addr_a:port(), "port")
+  -- flags follow it; nil in its place is no addr, and flags still count
+  T.eq(llsocket.sendto(a, "two", addr_b), 3, "sendto")
+  str, got = llsocket.recvfrom(b, 64, from, opt.MSG_PEEK)
+  T.eq(str, "two", "peeked")
+  T.truthy(rawequal(got, from), "peek fills it too")
+  str, got = llsocket.recvfrom(b, 64, nil, opt.MSG_PEEK)
+  T.eq(str, "two", "peeked again")
+  T.truthy(not rawequal(got, from) and got == addr_a, "nil: a new addr")
+  str, got = llsocket.recvfrom(b, 64, nil)
+  T.eq(str, "two", "received")
+  T.eq(got, addr_a, "nil at the end: a new addr")
+  -- a failed receive leaves it as it was
+  local before = tostring(from)
+  T.eq(opt.nonblock(b, true), true, "nonblock")
+  local s2, a2, err, again = llsocket.recvfrom(b, 64, from)
+  T.iofails("EAGAIN", true, "recvfrom", s2, err, again)
+  T.eq(a2, nil, "no addr on failure")
+  T.eq(tostring(from), before, "untouched on failure")
+end)
+
+T.case("recvfrom into a getaddrinfo addr drops its type and canonical name",
+       function(t)
+  local a, b, addr_a, addr_b = t:udppair()
+  local infos = T.ok("getaddrinfo", llsocket.getaddrinfo("127.0.0.1", 80,
+    opt.SOCK_STREAM, nil, opt.AI_CANONNAME))
+  local from = infos[1]
+  T.eq(from:socktype(), opt.SOCK_STREAM, "socktype before")
+  T.truthy(from:canonname() ~= nil, "canonname before")
+  T.eq(llsocket.sendto(a, "x", addr_b), 1, "sendto")
+  T.eq(llsocket.recvfrom(b, 64, from), "x", "recvfrom")
+  T.eq(from, addr_a, "filled")
+  T.eq(from:socktype(), nil, "no socktype after")
+  T.eq(from:canonname(), nil, "no canonname after")
+end)
+
+T.case("recvfrom of an unnamed unix sender returns nil, the addr untouched",
+       function(t)
+  local x, y = T.ok("socketpair", llsocket.socketpair(opt.SOCK_DGRAM))
+  t:own("x", x)
+  t:own("y", y)
+  local from = llsocket.addr.inet("10.1.2.3", 9)
+  T.eq(llsocket.send(x, "u"), 1, "send")
+  local str, got = llsocket.recvfrom(y, 64, from)
+  T.eq(str, "u", "data")
+  T.eq(got, nil, "no sender address")
+  T.eq(tostring(from), "10.1.2.3:9", "untouched")
+end)
+
+T.case("recvfrom refuses a third argument that is neither addr, flag nor nil",
+       function(t)
+  local _, b = t:udppair()
+  T.argerror(3, "string", llsocket.recvfrom, b, 64, "addr")
+  T.argerror(3, "table", llsocket.recvfrom, b, 64, {})
+  T.argerror(3, "boolean", llsocket.recvfrom, b, 64, true)
+  T.argerror(3, "file", llsocket.recvfrom, b, 64, io.stdout)
+  T.argerror(4, "flag after addr",
+             llsocket.recvfrom, b, 64, llsocket.addr.inet("::1", 1), "x")
+end)
+
 T.done()
