@@ -439,21 +439,29 @@ static void keep_scratch(lua_State *L, int idx, int up, size_t size) {
 }
 
 /*
- * recvmsg(fd [, sizes [, controllen [, flag, ...]]]) -> msg | nil, err, again
+ * recvmsg(fd [, sizes [, controllen [, from]]] [, flag, ...])
+ *   -> msg | nil, err, again
  * msg = {data = string or array of strings (as sizes), addr = addr or nil,
  *        control = {{level, type, data}, ...}, flags = MSG_* bits}
+ * An addr given as from is filled with the sender and is msg.addr.  The
+ * top is read once, so absent arguments cost nothing.
  */
 static int msg_recvmsg(lua_State *L) {
+  int top = lua_gettop(L);
   int fd = llsocket__checkfd(L, 1);
   struct iovec stackiov[STACK_IOVECS], *iov = stackiov;
   lua_Integer i, count = 1;
   size_t total = 0, size, sizes[STACK_IOVECS];
-  size_t controllen = lua_isnoneornil(L, 3)
+  size_t controllen = top < 3 || lua_isnil(L, 3)
                           ? 256
                           : (size_t)llsocket__checkint(L, 3, 0, MAX_CONTROL,
                                                        "control length");
-  int flags = llsocket__optflags(L, 4);
-  int many = lua_type(L, 2) == LUA_TTABLE, scratch;
+  llsocket_addr *into =
+      top >= 4 ? (llsocket_addr *)llsocket__optaddr_mt(L, 4,
+                                                       lua_upvalueindex(1))
+               : NULL;
+  int flags = llsocket__flags(L, into != NULL ? 5 : 4, top);
+  int many = top >= 2 && lua_type(L, 2) == LUA_TTABLE, scratch;
   llsock_addr from;
   struct msghdr msg;
   fd_guard *guard;
@@ -479,7 +487,8 @@ static int msg_recvmsg(lua_State *L) {
       total += (size_t)len;
     }
   } else {
-    sizes[0] = total = llsocket__optlen(L, 2);
+    sizes[0] = total = top >= 2 ? llsocket__optlen(L, 2)
+                                : LLSOCKET_RECV_DEFAULT;
   }
 
   /* every argument is read: pushing is safe from here on.  One block:
@@ -505,7 +514,6 @@ static int msg_recvmsg(lua_State *L) {
     iov[i].iov_base = block;
     block += iov[i].iov_len;
   }
-  memset(&from, 0, sizeof(from));
   msg.msg_iov = iov;
   msg.msg_iovlen = (size_t)count;
   msg.msg_name = &from.u.sa;
@@ -536,7 +544,10 @@ static int msg_recvmsg(lua_State *L) {
                     llsock_recv_stored(fd, total, n, flags));
   }
   lua_setfield(L, -2, "data");
-  llsocket__pushaddr_mt(L, &from, lua_upvalueindex(1));
+  if (into == NULL || from.len == 0)
+    llsocket__pushaddr_mt(L, &from, lua_upvalueindex(1));
+  else
+    llsocket__setaddr(L, 4, into, &from);
   lua_setfield(L, -2, "addr");
   push_control(L, &msg);
   lua_pushinteger(L, msg.msg_flags);
