@@ -664,21 +664,25 @@ static int msg_recvmmsg(lua_State *L) {
   }
   lua_createtable(L, got, 0);
   lua_createtable(L, got, 0);
+  lua_pushnil(L); /* the last sender's addr, at -1 between datagrams */
   for (i = 0; i < got; i++) {
     lua_pushlstring(L, iov[i].iov_base,
                     llsock_recv_stored(fd, len, msgs[i].len, flags));
-    lua_rawseti(L, -3, i + 1);
+    lua_rawseti(L, -4, i + 1);
     from[i].len = msgs[i].hdr.msg_namelen;
     if (from[i].len == 0) {
       lua_pushboolean(L, 0);
     } else if (i > 0 && llsock_addr_equal(&from[i], &from[i - 1])) {
       /* addrs are immutable values: one sender, one object */
-      lua_rawgeti(L, -1, i);
+      lua_pushvalue(L, -1);
     } else {
+      lua_pop(L, 1);
       llsocket__pushaddr_mt(L, &from[i], lua_upvalueindex(1));
+      lua_pushvalue(L, -1);
     }
-    lua_rawseti(L, -2, i + 1);
+    lua_rawseti(L, -3, i + 1);
   }
+  lua_pop(L, 1);
   keep_scratch(L, -3, 2, size);
   return 2;
 }
