@@ -142,7 +142,7 @@ static int has_readahead(FILE *f) {
  */
 static int stream_fd(lua_State *L, luaL_Stream *stream, int with_offset,
                      off_t *pos, off_t **at) {
-  luaL_argcheck(L, stream->closef != NULL, 2, "file is closed");
+  luaL_argcheck(L, LLSOCKET_STREAM_ISOPEN(stream), 2, "file is closed");
   /* also puts a seekable file's descriptor at the stdio position */
   if (fflush(stream->f) != 0) {
     llsocket__ioresult(L, -errno);

@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
+#include "compat.h"
 #include "llsock.h"
 #include "llsocket.h"
 

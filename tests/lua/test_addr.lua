@@ -119,7 +119,7 @@ T.case("info() returns {host, service} with NI_* flags OR-ed", function()
   T.eq(numeric.host, "127.0.0.1", "numeric host")
   T.eq(numeric.service, "80", "numeric service")
   local both = T.ok("info one flag value",
-                    a:info(opt.NI_NUMERICHOST | opt.NI_NUMERICSERV))
+                    a:info(opt.NI_NUMERICHOST, opt.NI_NUMERICSERV))
   T.eq(both.host, "127.0.0.1", "host with OR-ed flag")
   T.eq(both.service, "80", "service with OR-ed flag")
   local f = io.open("/etc/services", "r")

@@ -266,18 +266,25 @@ T.case("a numeric string is not an fd or a length", function()
   T.argerror(3, "flag as string", llsocket.send, 1000, "x", "64")
 end)
 
+-- Lua 5.1, 5.2 and LuaJIT name a function only by how it was called ('?'
+-- through pcall); from 5.3 on the name is found in package.loaded.
+local names_from_loaded = _VERSION ~= "Lua 5.1" and _VERSION ~= "Lua 5.2"
+
 T.case("a number is not a host, and errors name nested functions",
        function()
+  local function named(msg, pattern, what)
+    if names_from_loaded then T.match(msg, pattern, what) end
+  end
   local msg = T.argerror(1, "number host", llsocket.inet.bind, 127, 0,
                          opt.SOCK_STREAM)
-  T.match(msg, "'llsocket%.inet%.bind'", "inet.bind named")
+  named(msg, "'llsocket%.inet%.bind'", "inet.bind named")
   T.match(msg, "string or nil expected, got number", "what was wrong")
   T.argerror(1, "number host", llsocket.addr.inet, 127, 0)
   T.argerror(1, "number host", llsocket.getaddrinfo, 127, 0)
-  T.match(T.argerror(1, "opt", opt.nodelay, "x"), "'llsocket%.opt%.nodelay'",
-          "opt.nodelay named")
-  T.match(T.argerror(1, "unix", llsocket.unix.bind, {}, opt.SOCK_STREAM),
-          "'llsocket%.unix%.bind'", "unix.bind named")
+  named(T.argerror(1, "opt", opt.nodelay, "x"), "'llsocket%.opt%.nodelay'",
+        "opt.nodelay named")
+  named(T.argerror(1, "unix", llsocket.unix.bind, {}, opt.SOCK_STREAM),
+        "'llsocket%.unix%.bind'", "unix.bind named")
 end)
 
 T.case("a string with a NUL byte is refused wherever C takes a C string",

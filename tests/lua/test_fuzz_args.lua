@@ -36,13 +36,13 @@ T.case("random arguments never crash any function", function(t)
   }
   local safe_hosts = { nil, "127.0.0.1", "::1", 127, {}, true, "" }
   local values = {
-    nil, false, true, -1, 4096, 65535, 65536, 2^31, -2^31, math.maxinteger,
-    math.mininteger, 1.5, 0/0, math.huge, -math.huge, opt.MSG_DONTWAIT,
+    nil, false, true, -1, 4096, 65535, 65536, 2^31, -2^31, math.maxinteger or 2 ^ 63,
+    math.mininteger or -2 ^ 63, 1.5, 0/0, math.huge, -math.huge, opt.MSG_DONTWAIT,
     opt.SOCK_STREAM, opt.SOCK_DGRAM, opt.SHUT_RDWR, "", "1", "-1", "65536",
     "127.0.0.1", "::1", "\0llsock-fuzz", dir .. "/x", string.rep("p", 200),
     "\255\0\254", {}, { "a", "b" }, { 1.5 }, { {} }, { { "data" } },
     { { 1, 1, "xx" } }, { { "d", addrs[1] } }, print, io.stdout,
-    coroutine.create(print),
+    coroutine.create(function() end),
   }
   for _, a in ipairs(addrs) do values[#values + 1] = a end
   local resolving = { ["bind"] = llsocket.inet, ["connect"] = llsocket.inet,
@@ -100,7 +100,7 @@ T.case("random arguments never crash any function", function(t)
   end
   print(string.format("# %d calls over %d functions: %d returned, %d raised",
                       CALLS, #funcs, returned, raised))
-  T.truthy(returned > CALLS // 10 and raised > CALLS // 10,
+  T.truthy(returned > CALLS / 10 and raised > CALLS / 10,
            "the pool reaches both the success and the error paths")
 end)
 

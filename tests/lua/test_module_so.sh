@@ -1,11 +1,12 @@
 #!/bin/sh
-# The built llsocket.so loads into the system lua5.4 through LUA_CPATH (it
-# does not link liblua) and does a loopback round trip.
-# Skipped (77) without lua5.4, and under sanitizers: an ASan-built module
-# cannot load into an interpreter that was not built with ASan.
+# The built llsocket.so loads into the system interpreter of its Lua
+# ($LUA, found by configure: lua5.4, lua5.1, luajit ...) through LUA_CPATH
+# (it does not link liblua) and does a loopback round trip.
+# Skipped (77) without that interpreter, and under sanitizers: an ASan-built
+# module cannot load into an interpreter that was not built with ASan.
 
-if ! command -v lua5.4 >/dev/null 2>&1; then
-  echo "lua5.4 not installed: skipped"
+if [ -z "$LUA" ]; then
+  echo "no interpreter for the module's Lua: skipped"
   exit 77
 fi
 if [ -n "$SANITIZERS" ]; then
@@ -19,15 +20,18 @@ fi
 
 LUA_CPATH="$(dirname "$LLSOCKET_SO")/?.so"
 export LUA_CPATH
+# a version-specific variable would win over LUA_CPATH
+unset LUA_CPATH_5_2 LUA_CPATH_5_3 LUA_CPATH_5_4
 
 if ldd "$LLSOCKET_SO" | grep -q 'liblua'; then
   echo "llsocket.so links liblua; it must take Lua from the interpreter" >&2
   exit 1
 fi
 
-exec lua5.4 - <<'EOF'
+exec "$LUA" - <<'EOF'
 local llsocket = require "llsocket"
-assert(package.searchpath("llsocket", package.cpath), "found through LUA_CPATH")
+-- the only place require could have found it
+assert(package.cpath == os.getenv("LUA_CPATH"), package.cpath)
 assert(llsocket.version == "0.1.0", "version")
 local opt = llsocket.opt
 local lfd = assert(llsocket.inet.bind("127.0.0.1", 0, opt.SOCK_STREAM, false, true))
@@ -45,5 +49,6 @@ assert(llsocket.close(cfd) == nil)
 assert(llsocket.recv(sfd) == "")
 assert(llsocket.close(sfd) == nil)
 assert(llsocket.close(lfd) == nil)
-print("llsocket.so loaded from " .. package.searchpath("llsocket", package.cpath))
+print("llsocket.so loaded into " .. (jit and jit.version or _VERSION) ..
+      " through " .. package.cpath)
 EOF

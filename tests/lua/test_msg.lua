@@ -209,7 +209,7 @@ T.case("sendmsg gathers strings and recvmsg scatters them by sizes",
   T.eq(llsocket.sendmsg(a, "whole"), 5, "one string")
   m = llsocket.recvmsg(b, 3)
   T.eq(m.data, "who", "single size gives a string")
-  T.eq(m.flags & opt.MSG_TRUNC, opt.MSG_TRUNC, "datagram truncated")
+  T.eq(T.band(m.flags, opt.MSG_TRUNC), opt.MSG_TRUNC, "datagram truncated")
 end)
 
 T.case("sendmsg and recvmsg carry addresses on UDP", function(t)
@@ -234,7 +234,7 @@ T.case("generic SCM_RIGHTS ancillary data passes fds and CTRUNC closes them",
   rights[3] = string.pack("ii", a, a)
   T.eq(llsocket.sendmsg(a, "fd", nil, { rights }), 2, "send two")
   m = T.ok("recvmsg short control", llsocket.recvmsg(b, 16, 20))
-  T.eq(m.flags & opt.MSG_CTRUNC, opt.MSG_CTRUNC, "truncation reported")
+  T.eq(T.band(m.flags, opt.MSG_CTRUNC), opt.MSG_CTRUNC, "truncation reported")
   T.eq(m.fds, nil, "closed fds are not listed")
   T.eq(#m.control, 0, "nor shown raw")
 end)

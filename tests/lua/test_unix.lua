@@ -141,7 +141,7 @@ T.case("a 107-byte path works; 108 bytes is ENAMETOOLONG, never truncated",
           unix.bind(dir .. "/" .. string.rep("q", 4096), opt.SOCK_STREAM))
   -- Nothing was created under a truncated name.
   local p = assert(io.popen("ls '" .. dir .. "' | wc -l"))
-  local entries = tonumber(p:read("l"))
+  local entries = tonumber(p:read("*l"))
   p:close()
   T.eq(entries, 1, "entries in temp dir")
 end)

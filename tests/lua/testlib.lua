@@ -5,6 +5,86 @@ local llsocket = require "llsocket"
 local opt = llsocket.opt
 local T = { llsocket = llsocket }
 
+-- The tests run on Lua 5.1 to 5.4 and LuaJIT.  Before 5.3 every number is
+-- a double: an integral one is what 5.3 would call an integer.
+if not math.type then
+  function math.type(v)
+    if type(v) ~= "number" then return nil end
+    if v == math.floor(v) and v >= -2 ^ 63 and v < 2 ^ 63 then
+      return "integer"
+    end
+    return "float"
+  end
+end
+math.tointeger = math.tointeger or function(v)
+  if math.type(v) == "integer" then return v end
+  return nil
+end
+table.unpack = table.unpack or unpack
+table.pack = table.pack or function(...)
+  return { n = select("#", ...), ... }
+end
+
+-- string.pack and string.unpack for the formats the tests use: a sequence
+-- of i, i4 and I4 (4-byte little-endian integers, as on every target).
+if not string.pack then
+  local function formats(fmt)
+    local list = {}
+    for kind, size in fmt:gmatch("([iI])(%d*)") do
+      assert(size == "" or size == "4", "unsupported format " .. fmt)
+      list[#list + 1] = kind == "i"
+    end
+    assert(#list > 0 and not fmt:find("[^iI4]"), "unsupported format " .. fmt)
+    return list
+  end
+  function string.pack(fmt, ...)
+    local out = {}
+    for i, signed in ipairs(formats(fmt)) do
+      local v = select(i, ...)
+      assert(math.type(v) == "integer", "bad argument to pack")
+      if signed and v < 0 then v = v + 2 ^ 32 end
+      assert(v >= 0 and v < 2 ^ 32, "integer overflow")
+      out[#out + 1] = string.char(v % 256, math.floor(v / 2 ^ 8) % 256,
+                                  math.floor(v / 2 ^ 16) % 256,
+                                  math.floor(v / 2 ^ 24))
+    end
+    return table.concat(out)
+  end
+  function string.unpack(fmt, s, pos)
+    local values = {}
+    pos = pos or 1
+    for _, signed in ipairs(formats(fmt)) do
+      local b1, b2, b3, b4 = s:byte(pos, pos + 3)
+      assert(b4, "data string too short")
+      local v = b1 + b2 * 2 ^ 8 + b3 * 2 ^ 16 + b4 * 2 ^ 24
+      if signed and v >= 2 ^ 31 then v = v - 2 ^ 32 end
+      values[#values + 1] = v
+      pos = pos + 4
+    end
+    values[#values + 1] = pos
+    return table.unpack(values)
+  end
+end
+
+-- Bitwise and, and 2^n as an integer: the operators came with 5.3.
+local native_band = (loadstring or load)("return function(a, b) return a & b end")
+if native_band then
+  T.band = native_band()
+else
+  function T.band(a, b)
+    local r, bit = 0, 1
+    while a > 0 and b > 0 do
+      if a % 2 == 1 and b % 2 == 1 then r = r + bit end
+      a, b, bit = (a - a % 2) / 2, (b - b % 2) / 2, bit * 2
+    end
+    return r
+  end
+end
+function T.bit(n)
+  return math.tointeger(2 ^ n)
+end
+
+
 -- Highest fd probed when counting open fds; the tests never hold more.
 local FD_PROBE_LIMIT = 1023
 
@@ -293,7 +373,7 @@ end
 
 function T.mkdtemp()
   local p = assert(io.popen("mktemp -d /tmp/llsocket-test.XXXXXX", "r"))
-  local dir = p:read("l")
+  local dir = p:read("*l")
   p:close()
   if not dir or not dir:match("^/tmp/llsocket%-test%.[%w]+$") then
     error("mktemp -d failed: " .. describe(dir), 2)
@@ -325,10 +405,10 @@ local file_fds = T.openfds()
 function T.case(name, fn)
   local before = T.openfds()
   local ctx = setmetatable({ fds = {}, dirs = {} }, Case)
-  local ok, err = xpcall(fn, function(e)
+  local ok, err = xpcall(function() return fn(ctx) end, function(e)
     if e == SKIP then return e end
     return debug.traceback(tostring(e), 2)
-  end, ctx)
+  end)
   ctx:cleanup()
   if ok then
     local leaked, lost = fddiff(before, (T.openfds()))
