@@ -4,7 +4,7 @@
 -- options, errors and non-blocking calls are shown.  Every step checks its
 -- result and prints one line; any surprise stops the tour with an error.
 --
--- usage: tour.lua
+-- usage: tour.lua, or llsockrun -i tour.lua to explore afterwards
 local llsocket = require "llsocket"
 local opt = llsocket.opt
 local errno = llsocket.errno
@@ -300,3 +300,11 @@ tour_errors()
 tour_nonblocking()
 tour_cleanup_check()
 print("tour complete")
+
+-- Under "llsockrun -i tour.lua" the REPL starts here, with llsocket as a
+-- global and each step at hand to run again, say tour.udp().
+tour = {
+    tcp = tour_tcp, udp = tour_udp, unix_path = tour_unix_path,
+    unix_abstract = tour_unix_abstract, options = tour_options,
+    errors = tour_errors, nonblocking = tour_nonblocking,
+}

@@ -582,11 +582,25 @@ static void print_results(lua_State *L) {
                                   lua_tostring(L, -1)));
 }
 
+/*
+ * At the prompt llsocket is a global from the start, so the first line
+ * typed can use it and Tab complete it; scripts still require it.  A
+ * global of that name that a script or -l already set is left alone.
+ */
+static void set_llsocket_global(lua_State *L) {
+  if (lua_getglobal(L, "llsocket") == LUA_TNIL) {
+    luaL_requiref(L, "llsocket", luaopen_llsocket, 1);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
 static void run_repl(lua_State *L) {
   const char *prefix = message_prefix;
   int status;
 
   message_prefix = NULL;
+  set_llsocket_global(L);
   lineedit_open(L);
   for (;;) {
     /* between prompt and code a Ctrl-C must not kill the REPL either: it

@@ -440,6 +440,17 @@ expect "-E ignores LUA_PATH" "false" "$out"
 
 # ---- llsocket built in ------------------------------------------------------------------
 
+# Only the REPL makes llsocket a global: a script from a file, -e or a pipe
+# still requires it.
+printf 'print(rawget(_G, "llsocket"))\n' >"$tmp/global.lua"
+run "$tmp/global.lua"
+expect "a script sees no llsocket global" "nil" "$out"
+run_stdin "$tmp/global.lua"
+expect "a script on standard input sees no llsocket global" "nil" "$out"
+run_stdin "$tmp/global.lua" -i
+expect "-i reading a pipe is the REPL: llsocket is a global" \
+  "table" "$(printf '%s' "$out" | sed -n 's/^\(> \)*\(table\): .*/\2/p')"
+
 # require "llsocket" needs no file: empty search paths, empty directory.
 mkdir "$tmp/empty"
 out=$(cd "$tmp/empty" && LUA_PATH='' LUA_CPATH='' "$LLSOCKRUN" -e '

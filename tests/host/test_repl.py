@@ -212,6 +212,26 @@ class Tests:
         s.run("=1+1", r"2\n")
         self.quit(s)
 
+    def test_llsocket_is_a_global_at_the_first_prompt(self):
+        """llsocket is there without require, and is the module require
+        gives; a global of that name set before the REPL is kept."""
+        s = self.start(LLSOCKRUN_NO_HISTORY="1")
+        s.run("llsocket.version", r"\d+\.\d+\.\d+\n")
+        s.run("llsocket == require 'llsocket'", r"true\n")
+        self.quit(s)
+        s = self.start(["-e", "llsocket = 'mine'", "-i"], LLSOCKRUN_NO_HISTORY="1")
+        s.run("llsocket", r"mine\n")
+        self.quit(s)
+
+    def test_tour_leaves_something_to_explore(self):
+        """-i examples/tour.lua runs the tour, then the prompt has its steps
+        (tour.udp() runs one again) and llsocket."""
+        tour = os.path.join(os.environ["top_srcdir"], "examples", "tour.lua")
+        s = self.start(["-i", tour], LLSOCKRUN_NO_HISTORY="1")
+        s.run("tour.udp()", r"\[udp\] .*\n")
+        s.run("type(llsocket.opt.nodelay)", r"function\n")
+        self.quit(s)
+
     def test_statement_prints_nothing(self):
         """A statement prints nothing and its effect persists."""
         s = self.start(LLSOCKRUN_NO_HISTORY="1")
@@ -441,7 +461,6 @@ class Tests:
     def test_completion_of_llsocket_fields(self):
         """Tab completes llsocket.op to llsocket.opt, and nested fields."""
         s = self.start(LLSOCKRUN_NO_HISTORY="1")
-        s.run('llsocket = require "llsocket"', r"")
         s.send("llsocket.op\t")
         s.settle()
         s.send("== llsocket.opt\r")
