@@ -3,7 +3,10 @@
 #ifndef LLSOCKET_INT_H
 #define LLSOCKET_INT_H
 
+/* configure's results; the rock (lualib/rock.mk) builds without them */
+#ifdef HAVE_CONFIG_H
 #include "config.h"
+#endif
 
 #include <limits.h>
 #include <lauxlib.h>
