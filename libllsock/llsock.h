@@ -249,6 +249,14 @@ int llsock_peername(int fd, llsock_addr *addr);
 /* 1 at the out-of-band mark, 0 if not. */
 int llsock_atmark(int fd);
 int llsock_shutdown(int fd, int how);
+/*
+ * An identity of the socket open at fd, the same for as long as it stays
+ * open and different from that of every other open socket, so a holder of
+ * an fd number can tell whether the number still names its socket after
+ * code it does not control may have closed it and opened another.
+ * -ENOTSOCK when fd is open but not a socket.
+ */
+int llsock_socket_id(int fd, uint64_t *id);
 
 /* No shutdown before close. */
 #define LLSOCK_SHUT_NONE (-1)

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *llsock_version(void) {
@@ -211,5 +212,19 @@ int llsock_socketpair(int family, int socktype, int flags, int fds[2]) {
 #endif
   fds[0] = pair[0];
   fds[1] = pair[1];
+  return 0;
+}
+
+int llsock_socket_id(int fd, uint64_t *id) {
+  struct stat st;
+
+  if (id == NULL)
+    return -EINVAL;
+  if (fstat(fd, &st) == -1)
+    return -errno;
+  if (!S_ISSOCK(st.st_mode))
+    return -ENOTSOCK;
+  /* every socket lives on the one sockfs device: the inode tells them apart */
+  *id = (uint64_t)st.st_ino;
   return 0;
 }

@@ -444,6 +444,51 @@ START_TEST(peercred_unix) {
 }
 END_TEST
 
+/* A socket's id is stable while it is open, shared by its duplicates, and
+ * not that of the next socket to get its fd number. */
+START_TEST(socket_id_names_the_socket) {
+  int pair[2], copy, reused;
+  uint64_t a, a2, b, dup_id, new_id;
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, pair), 0);
+  ck_assert_int_eq(llsock_socket_id(pair[0], &a), 0);
+  ck_assert_int_eq(llsock_socket_id(pair[0], &a2), 0);
+  ck_assert_int_eq(llsock_socket_id(pair[1], &b), 0);
+  ck_assert(a == a2);
+  ck_assert(a != b);
+  copy = dup(pair[0]);
+  ck_assert_int_ge(copy, 0);
+  ck_assert_int_eq(llsock_socket_id(copy, &dup_id), 0);
+  ck_assert(dup_id == a);
+  ck_assert_int_eq(llsock_close(copy, LLSOCK_SHUT_NONE), 0);
+
+  /* the lowest free number: pair[0]'s, once it is closed */
+  ck_assert_int_eq(llsock_close(pair[0], LLSOCK_SHUT_NONE), 0);
+  reused = llsock_socket(AF_UNIX, SOCK_DGRAM, 0, 0);
+  ck_assert_int_eq(reused, pair[0]);
+  ck_assert_int_eq(llsock_socket_id(reused, &new_id), 0);
+  ck_assert(new_id != a);
+  tu_close2(reused, pair[1]);
+}
+END_TEST
+
+/* Not a socket, not open, or nowhere to write the id. */
+START_TEST(socket_id_failures) {
+  int p[2];
+  uint64_t id;
+
+  ck_assert_int_eq(pipe(p), 0);
+  ck_assert_int_eq(llsock_socket_id(p[0], &id), -ENOTSOCK);
+  close(p[0]);
+  close(p[1]);
+  ck_assert_int_eq(llsock_socket_id(p[0], &id), -EBADF);
+  ck_assert_int_eq(llsock_socket_id(-1, &id), -EBADF);
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_STREAM, 0, p), 0);
+  ck_assert_int_eq(llsock_socket_id(p[0], NULL), -EINVAL);
+  tu_close2(p[0], p[1]);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("unix");
   TCase *tc = tu_tcase(s, "types");
@@ -476,5 +521,9 @@ int main(void) {
   tcase_add_test(tc, connect_wrong_socktype);
   tcase_add_test(tc, bad_arguments);
   tcase_add_test(tc, peercred_unix);
+
+  tc = tu_tcase(s, "socket id");
+  tcase_add_test(tc, socket_id_names_the_socket);
+  tcase_add_test(tc, socket_id_failures);
   return tu_run(s);
 }
