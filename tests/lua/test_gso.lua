@@ -8,7 +8,7 @@ local opt = llsocket.opt
 -- Bytes that say where they were: a datagram out of place does not match.
 local function pattern(len)
   local t = {}
-  for i = 1, len do t[i] = string.char((i * 7 + i // 251) % 256) end
+  for i = 1, len do t[i] = string.char((i * 7 + math.floor(i / 251)) % 256) end
   return table.concat(t)
 end
 

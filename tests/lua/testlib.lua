@@ -17,6 +17,7 @@ if not math.type then
   end
 end
 math.tointeger = math.tointeger or function(v)
+  if type(v) == "string" then v = tonumber(v) end
   if math.type(v) == "integer" then return v end
   return nil
 end
@@ -25,41 +26,49 @@ table.pack = table.pack or function(...)
   return { n = select("#", ...), ... }
 end
 
--- string.pack and string.unpack for the formats the tests use: a sequence
--- of i, i4 and I4 (4-byte little-endian integers, as on every target).
+-- string.pack and string.unpack for the formats the tests use: integers
+-- (b B h H i I, with a size for i and I), little-endian as on every
+-- target, after an optional "=" or "<".
 if not string.pack then
+  local SIZES = { b = 1, B = 1, h = 2, H = 2, i = 4, I = 4 }
   local function formats(fmt)
     local list = {}
-    for kind, size in fmt:gmatch("([iI])(%d*)") do
-      assert(size == "" or size == "4", "unsupported format " .. fmt)
-      list[#list + 1] = kind == "i"
+    for kind, size in fmt:gsub("^[=<]", ""):gmatch("(.)(%d*)") do
+      assert(SIZES[kind], "unsupported format " .. fmt)
+      size = tonumber(size) or SIZES[kind]
+      assert(size >= 1 and size <= 8, "unsupported size in " .. fmt)
+      list[#list + 1] = { size = size, signed = kind:lower() == kind }
     end
-    assert(#list > 0 and not fmt:find("[^iI4]"), "unsupported format " .. fmt)
     return list
   end
   function string.pack(fmt, ...)
     local out = {}
-    for i, signed in ipairs(formats(fmt)) do
+    for i, f in ipairs(formats(fmt)) do
       local v = select(i, ...)
       assert(math.type(v) == "integer", "bad argument to pack")
-      if signed and v < 0 then v = v + 2 ^ 32 end
-      assert(v >= 0 and v < 2 ^ 32, "integer overflow")
-      out[#out + 1] = string.char(v % 256, math.floor(v / 2 ^ 8) % 256,
-                                  math.floor(v / 2 ^ 16) % 256,
-                                  math.floor(v / 2 ^ 24))
+      if f.signed and v < 0 then v = v + 2 ^ (8 * f.size) end
+      assert(v >= 0 and v < 2 ^ (8 * f.size), "integer overflow")
+      for _ = 1, f.size do
+        out[#out + 1] = string.char(v % 256)
+        v = math.floor(v / 256)
+      end
     end
     return table.concat(out)
   end
   function string.unpack(fmt, s, pos)
     local values = {}
     pos = pos or 1
-    for _, signed in ipairs(formats(fmt)) do
-      local b1, b2, b3, b4 = s:byte(pos, pos + 3)
-      assert(b4, "data string too short")
-      local v = b1 + b2 * 2 ^ 8 + b3 * 2 ^ 16 + b4 * 2 ^ 24
-      if signed and v >= 2 ^ 31 then v = v - 2 ^ 32 end
+    for _, f in ipairs(formats(fmt)) do
+      local v, scale = 0, 1
+      for k = 0, f.size - 1 do
+        local byte = s:byte(pos + k)
+        assert(byte, "data string too short")
+        v = v + byte * scale
+        scale = scale * 256
+      end
+      if f.signed and v >= scale / 2 then v = v - scale end
       values[#values + 1] = v
-      pos = pos + 4
+      pos = pos + f.size
     end
     values[#values + 1] = pos
     return table.unpack(values)
@@ -328,12 +337,21 @@ function Case:skip(why)
 end
 
 -- How to enter a new network namespace here, or nil and why not.
+-- Whether a shell command succeeded: Lua 5.1 and LuaJIT's os.execute
+-- return the status number, 5.2 on true or nil.
+local function succeeds(cmd)
+  local ok = os.execute(cmd)
+  if type(ok) == "number" then return ok == 0 end
+  return ok == true
+end
+T.succeeds = succeeds
+
 local function netns_prefix()
-  if not os.execute("command -v ip >/dev/null 2>&1") then
+  if not succeeds("command -v ip >/dev/null 2>&1") then
     return nil, "ip (iproute2) is not installed"
   end
   for _, cmd in ipairs({ "unshare -n", "unshare -rn" }) do
-    if os.execute("timeout 10 " .. cmd .. " true 2>/dev/null") then
+    if succeeds("timeout 10 " .. cmd .. " true 2>/dev/null") then
       return cmd
     end
   end
@@ -347,12 +365,17 @@ end
 function Case:in_netns(setup, part)
   local prefix, why = netns_prefix()
   if not prefix then self:skip(why) end
-  local host = os.getenv("LLSOCKRUN") or arg[-1]
-  local cmd = string.format("timeout 60 %s sh -c '%s && exec %s %s %s' 2>&1",
-                            prefix, setup, host, arg[0], part)
+  -- the command that runs this file: llsockrun, or the module's Lua
+  local host = os.getenv("LLSOCKET_TEST_LUA") or os.getenv("LLSOCKRUN")
+  -- the exit status comes in the output: Lua 5.1's close does not give it
+  local cmd = string.format("timeout 60 %s sh -c '%s && exec %s %s %s' 2>&1;" ..
+                            " echo \"exit $?\"", prefix, setup, host, arg[0],
+                            part)
   local p = assert(io.popen(cmd))
-  local out = p:read("a")
-  local _, _, code = p:close()
+  local out = p:read("*a")
+  p:close()
+  local code = tonumber(out:match("exit (%d+)\n$"))
+  out = out:gsub("exit %d+\n$", "")
   if code == 77 then self:skip(out:match("skip: ([^\n]*)") or out) end
   if code ~= 0 then
     error("in the namespace (exit " .. tostring(code) .. "):\n" .. out, 0)
