@@ -232,6 +232,8 @@ static inline size_t llsocket_compat_stringtonumber(lua_State *L,
 #if LUA_VERSION_NUM == 501 /* Lua 5.1 and LuaJIT */
 
 #define lua_rawlen lua_objlen
+#define lua_absindex(L, i)                                                    \
+  ((i) > 0 || (i) <= LUA_REGISTRYINDEX ? (i) : lua_gettop(L) + (i) + 1)
 
 /* a closed io file holds a NULL FILE * (luaL_Stream came with 5.2) */
 typedef struct luaL_Stream {

@@ -88,6 +88,8 @@ const char *llsocket__opthost(lua_State *L, int arg);
 /* A unix socket path: a string (its length counts, for abstract names);
  * a number is refused rather than made into a relative path. */
 const char *llsocket__checkpath(lua_State *L, int arg, size_t *len);
+/* A shutdown how: SHUT_RD, SHUT_WR or SHUT_RDWR. */
+int llsocket__checkhow(lua_State *L, int arg);
 /* A boolean, or nil/none for false. */
 int llsocket__optboolean(lua_State *L, int arg);
 /* The integer arguments from first to the top, OR-ed together; a nil
@@ -163,6 +165,8 @@ void llsocket__open_poll_constants(lua_State *L);
 void llsocket__open_resolver(lua_State *L);
 void llsocket__open_sockopt_funcs(lua_State *L);
 void llsocket__open_socket(lua_State *L);
+/* llsocket.sock and llsocket.wrap, set in the finished module table. */
+void llsocket__open_sock(lua_State *L);
 void llsocket__open_unix(lua_State *L);
 void llsocket__open_unix_funcs(lua_State *L);
 

@@ -5,7 +5,7 @@
  * their functions ("llsocket.opt.nodelay") instead of '?'.
  */
 static void register_subtables(lua_State *L) {
-  static const char *const names[] = {"addr", "inet", "opt", "unix"};
+  static const char *const names[] = {"addr", "inet", "opt", "sock", "unix"};
   size_t i;
 
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
@@ -38,6 +38,7 @@ int luaopen_llsocket(lua_State *L) {
   lua_setfield(L, -2, "opt");
   lua_pushstring(L, llsock_version());
   lua_setfield(L, -2, "version");
+  llsocket__open_sock(L); /* last: its methods are the functions above */
   register_subtables(L);
   return 1;
 }

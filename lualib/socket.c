@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 
-static int checkhow(lua_State *L, int arg) {
+int llsocket__checkhow(lua_State *L, int arg) {
   int how = llsocket__checkint(L, arg, INT_MIN, INT_MAX, "how");
 
   luaL_argcheck(L, how == SHUT_RD || how == SHUT_WR || how == SHUT_RDWR, arg,
@@ -42,12 +42,12 @@ static int socket_atmark(lua_State *L) {
 
 static int socket_shutdown(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
-  return llsocket__status(L, llsock_shutdown(fd, checkhow(L, 2)));
+  return llsocket__status(L, llsock_shutdown(fd, llsocket__checkhow(L, 2)));
 }
 
 static int socket_close(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
-  int how = lua_isnoneornil(L, 2) ? LLSOCK_SHUT_NONE : checkhow(L, 2);
+  int how = lua_isnoneornil(L, 2) ? LLSOCK_SHUT_NONE : llsocket__checkhow(L, 2);
   return llsocket__status(L, llsock_close(fd, how));
 }
 
