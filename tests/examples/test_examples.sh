@@ -233,62 +233,105 @@ else
     sed 's/^/  | /' "$tmp/echo-server.out" "$tmp/echo-server.err"
 fi
 
-# ---- echo-client.lua, with socat as the echo server -------------------------
+# ---- echo-client.lua and echo-client-sock.lua, with socat as the server --
 
-if start_peer tcp launch_socat_tcp_echo; then
-    timeout 10 "$LLSOCKRUN" "$examples/echo-client.lua" 127.0.0.1 "$port" hello from the client \
-        >"$tmp/client.out" 2>"$tmp/client.err"
-    expect_status "echo-client.lua exits 0 against socat" 0 $? "$tmp/client.err"
-    printf 'hello from the client\n' >"$tmp/client.expected"
-    expect_same "echo-client.lua prints socat's echo of its words" "$tmp/client.expected" "$tmp/client.out"
-else
-    fail "socat did not listen on TCP: $(cat "$tmp/socat-tcp.err")"
-fi
+for client in echo-client.lua echo-client-sock.lua; do
+    if start_peer tcp launch_socat_tcp_echo; then
+        timeout 10 "$LLSOCKRUN" "$examples/$client" 127.0.0.1 "$port" hello from the client \
+            >"$tmp/client.out" 2>"$tmp/client.err"
+        expect_status "$client exits 0 against socat" 0 $? "$tmp/client.err"
+        printf 'hello from the client\n' >"$tmp/client.expected"
+        expect_same "$client prints socat's echo of its words" "$tmp/client.expected" "$tmp/client.out"
+    else
+        fail "socat did not listen on TCP: $(cat "$tmp/socat-tcp.err")"
+    fi
 
-timeout 10 "$LLSOCKRUN" "$examples/echo-client.lua" 127.0.0.1 "$refusing_port" \
-    >"$tmp/refused.out" 2>"$tmp/refused.err"
-expect_status "echo-client.lua exits 1 when the connection is refused" 1 $?
-printf 'echo-client: cannot connect to 127.0.0.1 port %s: Connection refused (ECONNREFUSED)\n' \
-    "$refusing_port" >"$tmp/refused.expected"
-expect_same "echo-client.lua explains the refusal with strerror" "$tmp/refused.expected" "$tmp/refused.err"
+    timeout 10 "$LLSOCKRUN" "$examples/$client" 127.0.0.1 "$refusing_port" \
+        >"$tmp/refused.out" 2>"$tmp/refused.err"
+    expect_status "$client exits 1 when the connection is refused" 1 $?
+    printf 'echo-client: cannot connect to 127.0.0.1 port %s: Connection refused (ECONNREFUSED)\n' \
+        "$refusing_port" >"$tmp/refused.expected"
+    expect_same "$client explains the refusal with strerror" "$tmp/refused.expected" "$tmp/refused.err"
+done
 
-# ---- http-get.lua, with python3 -m http.server ------------------------------
+# ---- http-get.lua and http-get-sock.lua, with python3 -m http.server --------
 
 docroot=$tmp/www
 mkdir "$docroot"
 printf 'hello from python3 -m http.server\n' >"$docroot/hello.txt"
 cp "$tmp/big.txt" "$docroot/big.txt"
 if start_peer tcp launch_http_server; then
-    for file in hello.txt big.txt; do
-        timeout 10 "$LLSOCKRUN" "$examples/http-get.lua" 127.0.0.1 "$port" "/$file" \
-            >"$tmp/get-$file.out" 2>"$tmp/get-$file.err"
-        expect_status "http-get.lua /$file exits 0" 0 $? "$tmp/get-$file.err"
-        { printf 'HTTP/1.0 200 OK\n'; cat "$docroot/$file"; } >"$tmp/get-$file.expected"
-        expect_same "http-get.lua /$file prints the status line and the exact body" \
-            "$tmp/get-$file.expected" "$tmp/get-$file.out"
-    done
+    for getter in http-get.lua http-get-sock.lua; do
+        for file in hello.txt big.txt; do
+            timeout 10 "$LLSOCKRUN" "$examples/$getter" 127.0.0.1 "$port" "/$file" \
+                >"$tmp/get-$file.out" 2>"$tmp/get-$file.err"
+            expect_status "$getter /$file exits 0" 0 $? "$tmp/get-$file.err"
+            { printf 'HTTP/1.0 200 OK\n'; cat "$docroot/$file"; } >"$tmp/get-$file.expected"
+            expect_same "$getter /$file prints the status line and the exact body" \
+                "$tmp/get-$file.expected" "$tmp/get-$file.out"
+        done
 
-    timeout 10 "$LLSOCKRUN" "$examples/http-get.lua" 127.0.0.1 "$port" /missing.txt \
-        >"$tmp/get-missing.out" 2>"$tmp/get-missing.err"
-    expect_status "http-get.lua exits 1 on 404" 1 $?
-    if [ "$(head -n 1 "$tmp/get-missing.out")" = "HTTP/1.0 404 File not found" ]; then
-        pass "http-get.lua prints the 404 status line"
-    else
-        fail "http-get.lua 404 status line: '$(head -n 1 "$tmp/get-missing.out")'"
-    fi
-    printf 'http-get: the server answered 404\n' >"$tmp/get-missing.expected"
-    expect_same "http-get.lua explains the 404 on stderr" "$tmp/get-missing.expected" "$tmp/get-missing.err"
+        timeout 10 "$LLSOCKRUN" "$examples/$getter" 127.0.0.1 "$port" /missing.txt \
+            >"$tmp/get-missing.out" 2>"$tmp/get-missing.err"
+        expect_status "$getter exits 1 on 404" 1 $?
+        if [ "$(head -n 1 "$tmp/get-missing.out")" = "HTTP/1.0 404 File not found" ]; then
+            pass "$getter prints the 404 status line"
+        else
+            fail "$getter 404 status line: '$(head -n 1 "$tmp/get-missing.out")'"
+        fi
+        printf 'http-get: the server answered 404\n' >"$tmp/get-missing.expected"
+        expect_same "$getter explains the 404 on stderr" "$tmp/get-missing.expected" "$tmp/get-missing.err"
+    done
 else
     fail "python3 -m http.server did not listen:"
     sed 's/^/  | /' "$tmp/http-server.log"
 fi
 
-timeout 10 "$LLSOCKRUN" "$examples/http-get.lua" 127.0.0.1 "$refusing_port" / \
-    >"$tmp/get-refused.out" 2>"$tmp/get-refused.err"
-expect_status "http-get.lua exits 1 when the connection is refused" 1 $?
-printf 'http-get: cannot connect to 127.0.0.1 port %s: Connection refused (ECONNREFUSED)\n' \
-    "$refusing_port" >"$tmp/get-refused.expected"
-expect_same "http-get.lua explains the refusal with strerror" "$tmp/get-refused.expected" "$tmp/get-refused.err"
+for getter in http-get.lua http-get-sock.lua; do
+    timeout 10 "$LLSOCKRUN" "$examples/$getter" 127.0.0.1 "$refusing_port" / \
+        >"$tmp/get-refused.out" 2>"$tmp/get-refused.err"
+    expect_status "$getter exits 1 when the connection is refused" 1 $?
+    printf 'http-get: cannot connect to 127.0.0.1 port %s: Connection refused (ECONNREFUSED)\n' \
+        "$refusing_port" >"$tmp/get-refused.expected"
+    expect_same "$getter explains the refusal with strerror" "$tmp/get-refused.expected" "$tmp/get-refused.err"
+done
+
+# ---- the owned-socket clients give up on a server that never answers -------
+
+# A listener that takes connections into its backlog and never replies.
+"$LLSOCKRUN" -e '
+    local llsocket = require "llsocket"
+    local s = assert(llsocket.sock.inet.bind("127.0.0.1", 0, llsocket.opt.SOCK_STREAM, false, true))
+    s:listen()
+    print(s:sockname():port())
+    io.stdout:flush()
+    llsocket.sleep(30)' >"$tmp/silent.port" 2>"$tmp/silent.err" &
+silent_pid=$!
+for _ in $(seq 50); do
+    [ -s "$tmp/silent.port" ] && break
+    sleep 0.1
+done
+silent_port=$(cat "$tmp/silent.port")
+if [ -n "$silent_port" ]; then
+    for client in echo-client-sock.lua http-get-sock.lua; do
+        name=${client%-sock.lua}
+        start=$(date +%s)
+        TIMEOUT=0.5 timeout 10 "$LLSOCKRUN" "$examples/$client" 127.0.0.1 "$silent_port" \
+            >"$tmp/silent.out" 2>"$tmp/silent.client.err"
+        expect_status "$client exits 1 when the server never answers" 1 $?
+        printf '%s: recv: no answer within 0.5 seconds\n' "$name" >"$tmp/silent.expected"
+        expect_same "$client says it gave up after TIMEOUT" "$tmp/silent.expected" "$tmp/silent.client.err"
+        if [ $(( $(date +%s) - start )) -lt 8 ]; then
+            pass "$client gave up in time"
+        else
+            fail "$client took $(( $(date +%s) - start )) s to give up after 0.5 s"
+        fi
+    done
+else
+    fail "the silent listener did not start: $(cat "$tmp/silent.err")"
+fi
+kill "$silent_pid" 2>/dev/null
+wait "$silent_pid" 2>/dev/null
 
 # ---- http-server.lua, with curl, python3's urllib and socat as clients -----
 
