@@ -161,6 +161,12 @@ static inline void llsocket_compat_pushresultsize(luaL_Buffer *B,
 
 #if LUA_VERSION_NUM < 503
 
+/* lua_Integer is ptrdiff_t before 5.3 */
+#ifndef LUA_MAXINTEGER
+#define LUA_MAXINTEGER PTRDIFF_MAX
+#define LUA_MININTEGER PTRDIFF_MIN
+#endif
+
 static inline int llsocket_compat_rawgeti(lua_State *L, int idx,
                                           lua_Integer n) {
   lua_rawgeti(L, idx, (int)n);

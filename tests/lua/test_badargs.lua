@@ -266,9 +266,7 @@ T.case("a numeric string is not an fd or a length", function()
   T.argerror(3, "flag as string", llsocket.send, 1000, "x", "64")
 end)
 
--- Lua 5.1, 5.2 and LuaJIT name a function only by how it was called ('?'
--- through pcall); from 5.3 on the name is found in package.loaded.
-local names_from_loaded = _VERSION ~= "Lua 5.1" and _VERSION ~= "Lua 5.2"
+local names_from_loaded = T.NAMES_FROM_LOADED
 
 T.case("a number is not a host, and errors name nested functions",
        function()
@@ -481,7 +479,7 @@ T.case("a numeric string is refused for every integer argument", function(t)
   -- inside tables a number must be an integer in range, too
   local d1 = t:own("udp", inet.bind("127.0.0.1", 0, opt.SOCK_DGRAM, true))
   for _, bad in ipairs({ { "1", 1 }, { 1.5, 1 }, { 1, 2 ^ 40 },
-                         { math.mininteger, 1 } }) do
+                         { math.mininteger or -2 ^ 63, 1 } }) do
     T.argerror(4, "control level/type " .. tostring(bad[1]) .. ", " ..
                tostring(bad[2]), llsocket.sendmsg, d1, "x", nil,
                { { bad[1], bad[2], "data" } })
@@ -496,11 +494,17 @@ T.case("misuse through a method reference names the method, never '?'",
   for _, m in ipairs({ "family", "host", "port", "path", "info", "socktype",
                        "protocol", "canonname" }) do
     local msg = T.argerror(1, "addr " .. m .. " on a table", a[m], {})
-    T.match(msg, "'llsocket%.addr%." .. m .. "'", m .. " named")
-    T.eq(addr[m], a[m], "llsocket.addr." .. m .. " is the method")
+    if names_from_loaded then
+      T.match(msg, "'llsocket%.addr%." .. m .. "'", m .. " named")
+    end
+    if T.LIGHT_C_FUNCTIONS then
+      T.eq(addr[m], a[m], "llsocket.addr." .. m .. " is the method")
+    end
   end
   local msg = T.argerror(2, "info flag", a.info, a, "x")
-  T.match(msg, "'llsocket%.addr%.info'", "info named for its flag")
+  if names_from_loaded then
+    T.match(msg, "'llsocket%.addr%.info'", "info named for its flag")
+  end
   T.eq(addr.port(a), 80, "llsocket.addr.port(a) is a:port()")
 end)
 

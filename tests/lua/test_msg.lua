@@ -151,9 +151,11 @@ T.case("sendfile from a pipe handle: whole when unread, refused with read-ahead"
   p = assert(io.popen("printf 0123456789", "r"))
   T.eq(p:read(2), "01", "stdio reads ahead")
   local msg = T.argerror(2, "read-ahead", llsocket.sendfile, a, p, 8)
-  T.match(msg, "sendfile'", "names the function")
+  if T.NAMES_FROM_LOADED then
+    T.match(msg, "sendfile'", "names the function")
+  end
   T.match(msg, "buffered", "says why")
-  T.eq(p:read("a"), "23456789", "the buffered bytes are still there")
+  T.eq(p:read("*a"), "23456789", "the buffered bytes are still there")
   p:close()
   p = assert(io.popen("printf 0123456789", "r"))
   T.truthy(p:setvbuf("no"), "unbuffered")
@@ -420,7 +422,7 @@ T.case("recvmsg decodes fds and credentials at every data size and control room"
       T.eq(#m.fds, 1, "one fd " .. what)
       T.nothing("close", llsocket.close(m.fds[1]))
       T.truthy(m.cred and m.cred.pid > 0, "credentials " .. what)
-      T.eq(m.flags & opt.MSG_CTRUNC, 0, "control fitted " .. what)
+      T.eq(T.band(m.flags, opt.MSG_CTRUNC), 0, "control fitted " .. what)
     end
   end
   for _, room in ipairs({ 0, 1, 15, 16, 17, 23, 24, 31, 33, 47, 63, 64, 65 }) do
@@ -428,7 +430,7 @@ T.case("recvmsg decodes fds and credentials at every data size and control room"
     local m = T.ok("recvmsg room " .. room, llsocket.recvmsg(b, 7, room))
     T.eq(m.data, "x", "data with room " .. room)
     for _, fd in ipairs(m.fds or {}) do llsocket.close(fd) end
-    if m.flags & opt.MSG_CTRUNC ~= 0 then
+    if T.band(m.flags, opt.MSG_CTRUNC) ~= 0 then
       T.eq(m.fds, nil, "a cut control block delivers no fd, room " .. room)
     end
   end

@@ -121,16 +121,16 @@ T.case("poller: ONESHOT, ET and RDHUP", function(t)
   local a, b = t:tcppair()
   local p = llsocket.poller()
   T.eq(llsocket.send(b, "x"), 1, "send")
-  p:add(a, opt.POLLIN | opt.POLLONESHOT)
+  p:add(a, T.bor(opt.POLLIN, opt.POLLONESHOT))
   T.eq(p:wait(2), 1, "once")
   T.eq(p:wait(0), 0, "then quiet")
-  p:modify(a, opt.POLLIN | opt.POLLET | opt.POLLRDHUP)
+  p:modify(a, T.bor(opt.POLLIN, opt.POLLET, opt.POLLRDHUP))
   T.eq(p:wait(2), 1, "re-armed: the unread byte, once")
   T.eq(p:wait(0), 0, "edge-triggered: not again")
   t:close(b)
   local n, _, events = p:wait(2)
   T.eq(n, 1, "hang-up")
-  T.truthy(events[1] & opt.POLLRDHUP ~= 0, "POLLRDHUP set")
+  T.truthy(T.band(events[1], opt.POLLRDHUP) ~= 0, "POLLRDHUP set")
   p:close()
 end)
 
@@ -147,7 +147,7 @@ T.case("poller misuse is a Lua error; system failures are nil, err",
   ok, msg = pcall(p.modify, p, b, opt.POLLIN)
   T.truthy(not ok and msg:find("not in the poller"), "modify unknown")
   T.argerror(3, "bad events", p.add, p, b, -1)
-  T.argerror(3, "events too big", p.add, p, b, 1 << 32)
+  T.argerror(3, "events too big", p.add, p, b, T.bit(32))
   T.argerror(3, "events a string", p.add, p, b, "1")
   T.argerror(2, "bad fd", p.add, p, -1, opt.POLLIN)
   T.argerror(3, "max 0", p.wait, p, 0, 0)
@@ -155,7 +155,7 @@ T.case("poller misuse is a Lua error; system failures are nil, err",
   T.argerror(2, "NaN timeout", p.wait, p, 0 / 0)
   T.argerror(1, "not a poller", p.wait, {})
   -- unknown event bits reach the library, which refuses them
-  T.eq(p:add(b, 1 << 20), llsocket.errno.EINVAL, "unknown bit")
+  T.eq(p:add(b, T.bit(20)), llsocket.errno.EINVAL, "unknown bit")
   p:close()
   T.nothing("closing again does nothing", p:close())
   T.match(tostring(p), "closed", "tostring after close")
@@ -179,12 +179,6 @@ T.case("poller objects dropped without close leak no fd", function()
   collectgarbage()
   local _, after = T.openfds()
   T.eq(after, before, "fds after a full GC")
-  do
-    local p <close> = llsocket.poller()
-    T.type(p:fd(), "number", "open inside the scope")
-  end
-  local _, scoped = T.openfds()
-  T.eq(scoped, before, "fds after a <close> scope")
 end)
 
 -- A TCP listener with a full accept queue on 127.0.0.1: the kernel drops
@@ -271,9 +265,9 @@ T.case("the POLL constants are distinct bits that combine", function()
   for _, name in ipairs(names) do
     local v = opt[name]
     T.type(v, "number", name)
-    T.truthy(v > 0 and v & (v - 1) == 0, name .. " is one bit")
-    T.eq(all & v, 0, name .. " is distinct")
-    all = all | v
+    T.truthy(v > 0 and T.band(v, v - 1) == 0, name .. " is one bit")
+    T.eq(T.band(all, v), 0, name .. " is distinct")
+    all = T.bor(all, v)
   end
 end)
 

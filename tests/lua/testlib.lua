@@ -76,19 +76,45 @@ if not string.pack then
 end
 
 -- Bitwise and, and 2^n as an integer: the operators came with 5.3.
-local native_band = (loadstring or load)("return function(a, b) return a & b end")
-if native_band then
-  T.band = native_band()
+-- Bitwise or of any number of values, too.  Without the operators the
+-- values must be integers from 0 to 2^53.
+local native = (loadstring or load)([[
+  return function(a, b) return a & b end, function(a, b) return a | b end
+]])
+if native then
+  local band, bor2 = native()
+  T.band = band
+  function T.bor(a, ...)
+    for i = 1, select("#", ...) do a = bor2(a, (select(i, ...))) end
+    return a
+  end
 else
-  function T.band(a, b)
+  local function bits(a, b, keep)
     local r, bit = 0, 1
-    while a > 0 and b > 0 do
-      if a % 2 == 1 and b % 2 == 1 then r = r + bit end
+    while a > 0 or b > 0 do
+      if keep(a % 2 == 1, b % 2 == 1) then r = r + bit end
       a, b, bit = (a - a % 2) / 2, (b - b % 2) / 2, bit * 2
     end
     return r
   end
+  function T.band(a, b)
+    return bits(a, b, function(x, y) return x and y end)
+  end
+  function T.bor(a, ...)
+    for i = 1, select("#", ...) do
+      a = bits(a, (select(i, ...)), function(x, y) return x or y end)
+    end
+    return a
+  end
 end
+-- Whether an argument error names a function found in package.loaded
+-- ('llsocket.opt.nodelay') when it was not called by that name: from Lua
+-- 5.3 on; 5.1, 5.2 and LuaJIT say '?'.
+T.NAMES_FROM_LOADED = _VERSION ~= "Lua 5.1" and _VERSION ~= "Lua 5.2"
+-- Whether a C function pushed twice is the same value: from 5.2 on, light
+-- C functions are.
+T.LIGHT_C_FUNCTIONS = _VERSION ~= "Lua 5.1"
+
 function T.bit(n)
   return math.tointeger(2 ^ n)
 end

@@ -1,5 +1,5 @@
--- Owned sockets and Lua 5.4's to-be-closed variables: __close is the same
--- idempotent close as close and __gc.
+-- Lua 5.4's to-be-closed variables (run on 5.4 only): for owned sockets
+-- and pollers __close is the same idempotent close as close and __gc.
 local T = require "testlib"
 local llsocket = T.llsocket
 local opt = llsocket.opt
@@ -43,6 +43,16 @@ T.case("<close> closes on an error, once, and not what was unwrapped",
     local s <close> = llsocket.sock.socket(opt.AF_INET, opt.SOCK_DGRAM)
     T.nothing("explicit close first", s:close())
   end
+end)
+
+T.case("<close> closes a poller at the end of its scope", function()
+  local _, before = T.openfds()
+  do
+    local p <close> = llsocket.poller()
+    T.type(p:fd(), "number", "open inside the scope")
+  end
+  local _, scoped = T.openfds()
+  T.eq(scoped, before, "fds after a <close> scope")
 end)
 
 T.done()
