@@ -451,6 +451,10 @@ static ssize_t fill(lua_State *L, llsocket_sock *s, size_t want,
 
 /* Returns the first n buffered bytes and drops them from the buffer. */
 static int take(lua_State *L, llsocket_sock *s, size_t n, size_t skip) {
+  if (n + skip == 0) { /* the buffer may not even exist */
+    lua_pushliteral(L, "");
+    return 1;
+  }
   lua_pushlstring(L, s->buf + s->start, n);
   s->start += n + skip;
   if (s->start == s->end)
@@ -487,8 +491,9 @@ static int sock_receive(lua_State *L) {
   if (luaL_checkoption(L, 2, "l", patterns) < 2) {
     size_t scanned = 0;
     for (;;) {
-      const char *nl = memchr(s->buf + s->start + scanned, '\n',
-                              buffered(s) - scanned);
+      const char *nl = buffered(s) == scanned ? NULL
+                       : memchr(s->buf + s->start + scanned, '\n',
+                                buffered(s) - scanned);
       if (nl != NULL) {
         size_t len = (size_t)(nl - (s->buf + s->start));
         size_t cr = len > 0 && s->buf[s->start + len - 1] == '\r';

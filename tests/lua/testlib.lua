@@ -394,9 +394,11 @@ function Case:in_netns(setup, part)
   -- the command that runs this file: llsockrun, or the module's Lua
   local host = os.getenv("LLSOCKET_TEST_LUA") or os.getenv("LLSOCKRUN")
   -- the exit status comes in the output: Lua 5.1's close does not give it
-  local cmd = string.format("timeout 60 %s sh -c '%s && exec %s %s %s' 2>&1;" ..
-                            " echo \"exit $?\"", prefix, setup, host, arg[0],
-                            part)
+  -- the setup's commands do not get the sanitizer runtimes a sanitized
+  -- module's interpreter is started with (LLSOCKET_TEST_LUA sets them)
+  local cmd = string.format("timeout 60 %s sh -c 'unset LD_PRELOAD; %s && " ..
+                            "exec %s %s %s' 2>&1; echo \"exit $?\"", prefix,
+                            setup, host, arg[0], part)
   local p = assert(io.popen(cmd))
   local out = p:read("*a")
   p:close()
