@@ -183,7 +183,7 @@ end)
 -- The output of a command, one line.
 local function command_line(cmd)
   local p = assert(io.popen(cmd))
-  local line = p:read("l")
+  local line = p:read("*l")
   p:close()
   return line
 end
@@ -195,7 +195,7 @@ T.case("peercred names this process as the peer of a unix socket",
   t:own("pair b", b)
   local pid, uid, gid = llsocket.peercred(a)
   local stat = assert(io.open("/proc/self/stat", "r"))
-  T.eq(pid, math.tointeger(stat:read("n")), "pid")
+  T.eq(pid, math.tointeger(stat:read("*n")), "pid")
   stat:close()
   T.eq(uid, math.tointeger(tonumber(command_line("id -u"))), "uid")
   T.eq(gid, math.tointeger(tonumber(command_line("id -g"))), "gid")
