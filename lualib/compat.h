@@ -14,6 +14,8 @@
  *   5.4, whatever the size, until luaL_pushresultsize replaces it.
  * - metatables made with luaL_newmetatable carry __name, as from 5.3 on,
  *   so type errors name llsocket's types on every version.
+ * - to-be-closed slots (lua_toclose): before 5.4 the value's __gc does
+ *   the closing, at the next collection rather than during the unwind.
  *
  * Everything here is static, so the module exports no symbol but its
  * luaopen function.
@@ -156,6 +158,13 @@ static inline void llsocket_compat_pushresultsize(luaL_Buffer *B,
 }
 #undef luaL_pushresultsize
 #define luaL_pushresultsize llsocket_compat_pushresultsize
+
+/*
+ * No to-be-closed slots before 5.4: a value marked so is closed by its
+ * __gc instead, when collected after the error that would have closed it.
+ * Whatever the binding marks has a __gc doing what its __close does.
+ */
+#define lua_toclose(L, idx) ((void)(L), (void)(idx))
 
 #endif /* LUA_VERSION_NUM < 504 */
 

@@ -356,10 +356,10 @@ T.case("a datagram too long for its protocol is EMSGSIZE, nothing sent",
   t:own("pair", u1)
   t:own("pair", u2)
   T.iofails("EMSGSIZE", false, "unix datagram above its buffer",
-            llsocket.send(u1, string.rep("x", 1 << 20)))
+            llsocket.send(u1, string.rep("x", T.bit(20))))
   T.iofails("EMSGSIZE", false, "sendmsg too",
-            llsocket.sendmsg(u1, { string.rep("x", 1 << 19),
-                                   string.rep("y", 1 << 19) }))
+            llsocket.sendmsg(u1, { string.rep("x", T.bit(19)),
+                                   string.rep("y", T.bit(19)) }))
 end)
 
 T.case("a large message (1 MiB) crosses a connection intact", function(t)
@@ -428,7 +428,7 @@ T.case("recv over TCP at every size around the thresholds reads exactly that",
   local c, s = t:tcppair()
   T.eq(opt.nonblock(c, true), true, "nonblock sender")
   for _, size in ipairs(THRESHOLD_SIZES) do
-    local data = string.rep("ab", size // 2 + 1):sub(1, size)
+    local data = string.rep("ab", math.floor(size / 2) + 1):sub(1, size)
     local sent, got = 0, {}
     local received, rounds = 0, 0
     while received < size and rounds < 100000 do
