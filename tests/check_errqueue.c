@@ -273,6 +273,89 @@ START_TEST(path_mtu_error_in_namespace) {
 }
 END_TEST
 
+/* What a router's "too big" answer must look like, by family. */
+typedef struct router_pmtu {
+  int level, option, value; /* path MTU discovery: "do", never fragment */
+  const char *to, *router;
+  int origin, type, code;
+} router_pmtu;
+
+static const router_pmtu router_pmtu_ipv4 = {
+    IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DO, "10.99.2.2", "10.99.1.2",
+    LLSOCK_EE_ORIGIN_ICMP, 3, 4};
+static const router_pmtu router_pmtu_ipv6 = {
+    IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DO, "fd00:99:2::2",
+    "fd00:99:1::2", LLSOCK_EE_ORIGIN_ICMP6, 2, 0};
+
+/* Reads the first error queue entry of fd into ee, waiting for it. */
+static const char *ns_read_errqueue(int fd, llsock_errqueue *ee) {
+  char data[2048];
+  errqueue_control control;
+  struct iovec iov = {.iov_base = data, .iov_len = sizeof(data)};
+  struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+                       .msg_control = control.buf,
+                       .msg_controllen = sizeof(control.buf)};
+  struct pollfd pfd = {.fd = fd, .events = 0};
+  struct cmsghdr *cmsg;
+  int found = 0;
+
+  TU_NS_CHECK(poll(&pfd, 1, TU_WAIT_MS) == 1 && (pfd.revents & POLLERR));
+  TU_NS_CHECK(llsock_recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) > 0);
+  for (cmsg = CMSG_FIRSTHDR(&msg); cmsg != NULL; cmsg = CMSG_NXTHDR(&msg, cmsg))
+    if (llsock_cmsg_errqueue(cmsg, ee) == 0)
+      found = 1;
+  TU_NS_CHECK(found);
+  return NULL;
+}
+
+/* On A of the chain A -- R -- B whose R--B link has an MTU of 1280: a
+ * 1400-byte datagram to B leaves A, and R answers "too big" with 1280. */
+static const char *pmtu_from_router(void *arg) {
+  static char payload[1400];
+  const router_pmtu *want = arg;
+  llsock_errqueue ee;
+  char host[LLSOCK_ADDRSTRLEN];
+  const char *failed;
+  int fd = llsock_inet_connect(want->to, "9", SOCK_DGRAM, 0);
+
+  TU_NS_CHECK(fd >= 0);
+  TU_NS_CHECK(llsock_opt_setint(fd, want->level, want->option,
+                                want->value) == 0);
+  TU_NS_CHECK(llsock_opt_set_recverr(fd, 1) == 0);
+  TU_NS_CHECK(llsock_send(fd, payload, sizeof(payload), 0) ==
+              (ssize_t)sizeof(payload));
+  failed = ns_read_errqueue(fd, &ee);
+  if (failed != NULL)
+    return failed;
+  TU_NS_CHECK(ee.err == EMSGSIZE);
+  TU_NS_CHECK(ee.origin == want->origin);
+  TU_NS_CHECK(ee.type == want->type);
+  TU_NS_CHECK(ee.code == want->code);
+  TU_NS_CHECK(ee.info == 1280);
+  TU_NS_CHECK(llsock_addr_host(&ee.offender, host, sizeof(host)) > 0);
+  TU_NS_CHECK(strcmp(host, want->router) == 0);
+  /* A learnt the path MTU: the next datagram that big fails at home */
+  TU_NS_CHECK(llsock_send(fd, payload, sizeof(payload), 0) == -EMSGSIZE);
+  llsock_close(fd, LLSOCK_SHUT_NONE);
+  return NULL;
+}
+
+START_TEST(path_mtu_error_from_router_ipv4) {
+  /* A router whose next link is too small answers with ICMP "fragmentation
+   * needed" (3/4): EMSGSIZE, the next-hop MTU 1280, the router's address. */
+  tu_in_netns("path_mtu_error_from_router_ipv4", TU_NETNS_CHAIN("1 1280"),
+              pmtu_from_router, (void *)&router_pmtu_ipv4);
+}
+END_TEST
+
+START_TEST(path_mtu_error_from_router_ipv6) {
+  /* Over IPv6 the router's answer is ICMPv6 "packet too big" (2/0) with
+   * the same MTU and its IPv6 address. */
+  tu_in_netns("path_mtu_error_from_router_ipv6", TU_NETNS_CHAIN("1 1280"),
+              pmtu_from_router, (void *)&router_pmtu_ipv6);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("errqueue");
   TCase *tc = tu_tcase(s, "decode");
@@ -286,5 +369,7 @@ int main(void) {
   tcase_add_test(tc, port_unreachable_ipv6);
   tcase_add_test(tc, zerocopy_completions);
   tcase_add_test(tc, path_mtu_error_in_namespace);
+  tcase_add_test(tc, path_mtu_error_from_router_ipv4);
+  tcase_add_test(tc, path_mtu_error_from_router_ipv6);
   return tu_run(s);
 }

@@ -217,8 +217,9 @@ static void netns_child(int out, const char *setup, tu_netns_fn *fn,
   if (setup != NULL) {
     rc = system(setup);
     if (rc != 0) {
-      dprintf(out, "setup failed (status %d; is iproute2 installed?): %s",
-              rc, setup);
+      dprintf(out, "setup failed (%s %d; is iproute2 installed?): %s",
+              WIFEXITED(rc) ? "exit status" : "wait status",
+              WIFEXITED(rc) ? WEXITSTATUS(rc) : rc, setup);
       _exit(NETNS_SKIP);
     }
   }
@@ -241,7 +242,8 @@ int tu_in_netns(const char *test, const char *setup, tu_netns_fn *fn,
   ssize_t n = 0, got;
   pid_t pid;
 
-  ck_assert_int_eq(pipe(pipefd), 0);
+  /* close-on-exec: what setup leaves running must not hold the pipe */
+  ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
   fflush(NULL);
   pid = fork();
   ck_assert_int_ne(pid, -1);

@@ -67,6 +67,14 @@ typedef const char *tu_netns_fn(void *arg);
 #define TU_NS_SKIP "skip: "
 int tu_in_netns(const char *test, const char *setup, tu_netns_fn *fn,
                 void *arg);
+/*
+ * The setup for tu_in_netns() that makes the namespace a chain
+ * A -- R1 -- ... -- Rn -- B of routers (tests/netns-chain.sh, which gives
+ * the addresses), owned by the namespace's process; args is a string
+ * literal: the number of routers, then the MTU of the link into B.
+ */
+#define TU_NETNS_CHAIN(args)                                                  \
+  "sh \"$top_srcdir/tests/netns-chain.sh\" $PPID " args
 /* For fn: the message for a failed condition, as ck_assert would word it. */
 #define TU_NS_CHECK(cond)                                                     \
   do {                                                                        \

@@ -1,7 +1,7 @@
 -- The error queue: opt.recverr and opt.zerocopy, and recvmsg(...,
 -- MSG_ERRQUEUE) decoding what the kernel queued into `errqueue`: ICMP port
--- unreachable on loopback, a path-MTU error in a namespace, zerocopy
--- completions.
+-- unreachable on loopback, path-MTU errors in namespaces (local, and from
+-- a router on the way), zerocopy completions.
 local T = require "testlib"
 local llsocket = T.llsocket
 local opt = llsocket.opt
@@ -26,7 +26,43 @@ local function closed_port(t, host)
   return a
 end
 
+-- On A of the chain A -- R -- B whose R--B link has an MTU of 1280: a
+-- 1400-byte datagram to B leaves A, and R answers "too big" with 1280.
+local function pmtu_from_router(want)
+  local fd = assert(llsocket.inet.connect(want.to, 9, opt.SOCK_DGRAM))
+  T.nothing("pmtudisc", llsocket.setsockopt(fd, want.level, want.option,
+                                            want.value))
+  T.eq(opt.recverr(fd, true), true, "recverr")
+  local payload = string.rep("p", 1400)
+  T.eq(llsocket.send(fd, payload), 1400, "the datagram leaves A")
+  local m = next_error(fd)
+  local ee = T.truthy(m.errqueue, "errqueue decoded")
+  T.eq(ee.errno, llsocket.errno.EMSGSIZE, "errno")
+  T.eq(ee.origin, want.origin, "origin")
+  T.eq(ee.type, want.type, "ICMP type")
+  T.eq(ee.code, want.code, "ICMP code")
+  T.eq(ee.info, 1280, "the next hop's MTU")
+  T.eq(T.truthy(ee.offender, "offender"):host(), want.router, "offender")
+  T.eq(m.data, payload:sub(1, #m.data), "the payload comes back")
+  T.iofails("EMSGSIZE", false, "A learnt the path MTU",
+            llsocket.send(fd, payload))
+  llsocket.close(fd)
+end
+
 T.netns_part({
+  router_pmtu4 = function()
+    pmtu_from_router({ level = opt.IPPROTO_IP, option = opt.IP_MTU_DISCOVER,
+                       value = opt.IP_PMTUDISC_DO, to = "10.99.2.2",
+                       router = "10.99.1.2", origin = "icmp", type = 3,
+                       code = 4 })
+  end,
+  router_pmtu6 = function()
+    pmtu_from_router({ level = opt.IPPROTO_IPV6,
+                       option = opt.IPV6_MTU_DISCOVER,
+                       value = opt.IPV6_PMTUDISC_DO, to = "fd00:99:2::2",
+                       router = "fd00:99:1::2", origin = "icmp6", type = 2,
+                       code = 0 })
+  end,
   pmtu = function()
     local rx = assert(llsocket.inet.bind("127.0.0.1", 0, opt.SOCK_DGRAM))
     local to = assert(llsocket.sockname(rx))
@@ -121,6 +157,16 @@ end)
 T.case("a datagram over the path MTU: a local EMSGSIZE with the MTU",
        function(t)
   t:in_netns("ip link set lo mtu 1300 && ip link set lo up", "pmtu")
+end)
+
+T.case("a router answers ICMP 3/4 \"fragmentation needed\" with MTU 1280",
+       function(t)
+  t:in_netns(T.netns_chain(1, 1280), "router_pmtu4")
+end)
+
+T.case("a router answers ICMPv6 2/0 \"packet too big\" with MTU 1280",
+       function(t)
+  t:in_netns(T.netns_chain(1, 1280), "router_pmtu6")
 end)
 
 T.done()

@@ -411,6 +411,14 @@ function Case:in_netns(setup, part)
   T.match(out, "passed\n$", "namespace part " .. part)
 end
 
+-- The setup for Case:in_netns that makes the namespace a chain of
+-- routers A -- R1 -- ... -- Rn -- B (tests/netns-chain.sh, which gives the
+-- addresses), owned by the test's process; mtu is that of the link into B.
+function T.netns_chain(routers, mtu)
+  return string.format('sh "$top_srcdir/tests/netns-chain.sh" $$ %d %d',
+                       routers, mtu or 1500)
+end
+
 -- In a file run again by Case:in_netns: runs the part arg[1] names from
 -- the table parts, prints "passed" and exits.  Elsewhere does nothing.
 function T.netns_part(parts)
