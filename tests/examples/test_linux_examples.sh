@@ -44,6 +44,13 @@ in_netns() {
     timeout 60 $netns sh -c "$1"
 }
 
+# in_chain ROUTERS SCRIPT: runs the sh script on A of a chain of routers
+# A -- R1 -- ... -- B made by tests/netns-chain.sh (which gives the
+# addresses); the chain goes away with the script.
+in_chain() {
+    in_netns "sh '$top_srcdir/tests/netns-chain.sh' \$\$ $1 && $2"
+}
+
 # The interface lines of `ip -o link` and of netlink-links.lua reduced to
 # the fields both print: index, name, mtu, state, link type and address.
 ip_fields='
@@ -162,8 +169,8 @@ fi
 closed=$(python3 -c 'import socket; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null)
 if [ -z "$closed" ]; then
     skip "traceroute-probe.lua: python3 cannot pick a closed port"
-elif timeout 30 "$LLSOCKRUN" "$examples/traceroute-probe.lua" 127.0.0.1 \
-        "$closed" 3 > "$tmp/trace.out" 2>&1 &&
+elif timeout 30 "$LLSOCKRUN" "$examples/traceroute-probe.lua" -p "$closed" \
+        -m 3 127.0.0.1 > "$tmp/trace.out" 2>&1 &&
         [ "$(sed -n 2p "$tmp/trace.out")" = \
           " 1  127.0.0.1  ECONNREFUSED (icmp 3/3: unreachable)" ] &&
         [ "$(wc -l < "$tmp/trace.out")" -eq 2 ]; then
@@ -171,6 +178,49 @@ elif timeout 30 "$LLSOCKRUN" "$examples/traceroute-probe.lua" 127.0.0.1 \
 else
     fail "traceroute-probe.lua over loopback"
     sed 's/^/  out: /' "$tmp/trace.out"
+fi
+
+# Two routers between A and B: each answers "time exceeded" from its
+# address towards A, then B "port unreachable", over IPv4 and IPv6.
+if [ -z "$netns" ]; then
+    skip "traceroute-probe.lua through two routers: $netns_why"
+else
+    cat > "$tmp/hops.want" <<'EOF'
+traceroute to 10.99.3.2:33434, 5 hops max
+ 1  10.99.1.2  EHOSTUNREACH (icmp 11/0: time exceeded)
+ 2  10.99.2.2  EHOSTUNREACH (icmp 11/0: time exceeded)
+ 3  10.99.3.2  ECONNREFUSED (icmp 3/3: unreachable)
+traceroute to [fd00:99:3::2]:33434, 5 hops max
+ 1  fd00:99:1::2  EHOSTUNREACH (icmp6 3/0: time exceeded)
+ 2  fd00:99:2::2  EHOSTUNREACH (icmp6 3/0: time exceeded)
+ 3  fd00:99:3::2  ECONNREFUSED (icmp6 1/4: unreachable)
+EOF
+    in_chain 2 "
+        '$LLSOCKRUN' '$examples/traceroute-probe.lua' -m 5 10.99.3.2 &&
+        '$LLSOCKRUN' '$examples/traceroute-probe.lua' -m 5 fd00:99:3::2" \
+        > "$tmp/hops.out" 2> "$tmp/hops.err"
+    status=$?
+    if [ "$status" -eq 0 ] && cmp -s "$tmp/hops.want" "$tmp/hops.out"; then
+        pass "traceroute-probe.lua: each of two routers, then the destination"
+    else
+        fail "traceroute-probe.lua through two routers: exit status $status"
+        diff "$tmp/hops.want" "$tmp/hops.out" | sed 's/^/  /'
+        sed 's/^/  stderr: /' "$tmp/hops.err"
+    fi
+
+    # With fewer hops than routers the trace stops short, and says so.
+    in_chain 2 "'$LLSOCKRUN' '$examples/traceroute-probe.lua' -m 1 -w 0.5 \
+        10.99.3.2" > "$tmp/short.out" 2>&1
+    status=$?
+    if [ "$status" -eq 1 ] &&
+            [ "$(sed -n 2p "$tmp/short.out")" = \
+              " 1  10.99.1.2  EHOSTUNREACH (icmp 11/0: time exceeded)" ] &&
+            [ "$(wc -l < "$tmp/short.out")" -eq 2 ]; then
+        pass "traceroute-probe.lua -m 1: the first router only, exit status 1"
+    else
+        fail "traceroute-probe.lua -m 1 (exit status $status)"
+        sed 's/^/  out: /' "$tmp/short.out"
+    fi
 fi
 
 echo "$passes passed, $failures failed, $skips skipped"
