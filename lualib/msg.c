@@ -415,14 +415,21 @@ static void push_control(lua_State *L, const struct msghdr *msg) {
  * upvalue up, when it is big enough (allocating one per call made the
  * collector run every other call).  It is taken out of the upvalue while
  * in use, so a finalizer that calls back meanwhile gets a block of its own.
+ * A guarded block starts with an fd_guard and has its metatable, so that
+ * recvmsg needs no guard of its own made every call.
  */
-static void *take_scratch(lua_State *L, int up, size_t size) {
+static void *take_scratch(lua_State *L, int up, size_t size, int guarded) {
   void *block;
 
   lua_pushvalue(L, lua_upvalueindex(up));
   if (lua_rawlen(L, -1) < size) {
     lua_pop(L, 1);
-    return lua_newuserdatauv(L, size, 0);
+    block = lua_newuserdatauv(L, size, 0);
+    if (guarded) {
+      ((fd_guard *)block)->count = 0;
+      luaL_setmetatable(L, FD_GUARD_MT);
+    }
+    return block;
   }
   block = lua_touserdata(L, -1);
   lua_pushnil(L);
@@ -492,10 +499,13 @@ static int msg_recvmsg(lua_State *L) {
   }
 
   /* every argument is read: pushing is safe from here on.  One block:
-   * the iovecs beyond the stack's, then the control room, then data. */
-  size = (count > STACK_IOVECS ? (size_t)count * sizeof(*iov) : 0) +
+   * the guard, the iovecs beyond the stack's, then the control room,
+   * then data. */
+  size = sizeof(*guard) +
+         (count > STACK_IOVECS ? (size_t)count * sizeof(*iov) : 0) +
          llsock_msg_space(total, controllen);
-  block = take_scratch(L, 2, size);
+  guard = take_scratch(L, 2, size, 1);
+  block = (char *)(guard + 1);
   scratch = lua_gettop(L);
   if (count > STACK_IOVECS) {
     iov = (struct iovec *)block;
@@ -518,7 +528,13 @@ static int msg_recvmsg(lua_State *L) {
   msg.msg_iovlen = (size_t)count;
   msg.msg_name = &from.u.sa;
   msg.msg_namelen = sizeof(from.u.storage);
-  guard = push_fd_guard(L);
+  /* Closing the guard during an unwind needs stack room; growing the
+   * stack then could fail in the very memory error, so take it now.  It
+   * is marked on every call, not only when descriptors came: a first
+   * __close call at a return could fail for want of a CallInfo and lose
+   * the result holding them. */
+  luaL_checkstack(L, 2 * LUA_MINSTACK, NULL);
+  lua_toclose(L, scratch);
   n = llsock_recvmsg(fd, &msg, flags);
   if (n < 0) {
     keep_scratch(L, scratch, 2, size);
@@ -644,7 +660,7 @@ static int msg_recvmmsg(lua_State *L) {
   luaL_argcheck(L, (size_t)n * len <= LLSOCKET_RECV_MAX, 3,
                 "count * length is more than 16 MiB");
   size = (size_t)n * (sizeof(*msgs) + sizeof(*iov) + sizeof(*from) + len);
-  msgs = take_scratch(L, 2, size);
+  msgs = take_scratch(L, 2, size, 0);
   iov = (struct iovec *)(msgs + n);
   from = (llsock_addr *)(iov + n);
   data = (char *)(from + n);
