@@ -378,6 +378,23 @@ static int decode_control(lua_State *L, const struct cmsghdr *cmsg) {
   return 1;
 }
 
+/*
+ * recvmsg's upvalues: the addr metatable, the kept scratch block, then the
+ * keys of the fields every result has.  lua_pushvalue + lua_rawset with a
+ * key at hand costs less than half of lua_setfield, which looks the key
+ * up in the string cache and tries the metatable.
+ */
+#define RECVMSG_KEYS(X)                                                     \
+  X(LENGTH, "length") X(DATA, "data") X(ADDR, "addr")                       \
+  X(CONTROL, "control") X(FLAGS, "flags")
+#define RECVMSG_KEY_ENUM(name, key) RECVMSG_KEY_##name,
+#define RECVMSG_KEY_STRING(name, key) key,
+enum {
+  RECVMSG_ADDR_MT = 1,
+  RECVMSG_SCRATCH,
+  RECVMSG_KEYS(RECVMSG_KEY_ENUM) RECVMSG_END
+};
+
 /* Each control message of msg, once, into the msg table on top: decoded
  * into its own field, or else as a {level, type, data} entry of control. */
 static void push_control(lua_State *L, const struct msghdr *msg) {
@@ -385,8 +402,9 @@ static void push_control(lua_State *L, const struct msghdr *msg) {
   llsock_cmsg_item item;
   lua_Integer i = 0;
 
+  lua_pushvalue(L, lua_upvalueindex(RECVMSG_KEY_CONTROL));
   lua_newtable(L);
-  lua_insert(L, -2); /* control below msg while decoding into msg */
+  lua_pushvalue(L, -3); /* msg on top again while decoding into it */
   for (cmsg = llsock_cmsg_first(msg); cmsg != NULL;
        cmsg = llsock_cmsg_next(msg, cmsg)) {
     if (decode_control(L, cmsg))
@@ -401,8 +419,8 @@ static void push_control(lua_State *L, const struct msghdr *msg) {
     lua_rawseti(L, -2, 3);
     lua_rawseti(L, -3, ++i);
   }
-  lua_insert(L, -2);
-  lua_setfield(L, -2, "control");
+  lua_pop(L, 1);
+  lua_rawset(L, -3);
 }
 
 /* recvmsg and recvmmsg keep their scratch block for the next call up to
@@ -465,7 +483,7 @@ static int msg_recvmsg(lua_State *L) {
                                                        "control length");
   llsocket_addr *into =
       top >= 4 ? (llsocket_addr *)llsocket__optaddr_mt(L, 4,
-                                                       lua_upvalueindex(1))
+                                                       lua_upvalueindex(RECVMSG_ADDR_MT))
                : NULL;
   int flags = llsocket__flags(L, into != NULL ? 5 : 4, top);
   int many = top >= 2 && lua_type(L, 2) == LUA_TTABLE, scratch;
@@ -504,7 +522,7 @@ static int msg_recvmsg(lua_State *L) {
   size = sizeof(*guard) +
          (count > STACK_IOVECS ? (size_t)count * sizeof(*iov) : 0) +
          llsock_msg_space(total, controllen);
-  guard = take_scratch(L, 2, size, 1);
+  guard = take_scratch(L, RECVMSG_SCRATCH, size, 1);
   block = (char *)(guard + 1);
   scratch = lua_gettop(L);
   if (count > STACK_IOVECS) {
@@ -537,15 +555,17 @@ static int msg_recvmsg(lua_State *L) {
   lua_toclose(L, scratch);
   n = llsock_recvmsg(fd, &msg, flags);
   if (n < 0) {
-    keep_scratch(L, scratch, 2, size);
+    keep_scratch(L, scratch, RECVMSG_SCRATCH, size);
     return llsocket__ioresult(L, n);
   }
   guard_received(guard, &msg);
   from.len = msg.msg_namelen;
 
   lua_createtable(L, 0, 5);
+  lua_pushvalue(L, lua_upvalueindex(RECVMSG_KEY_LENGTH));
   lua_pushinteger(L, n);
-  lua_setfield(L, -2, "length");
+  lua_rawset(L, -3);
+  lua_pushvalue(L, lua_upvalueindex(RECVMSG_KEY_DATA));
   if (many) {
     size_t left = llsock_recv_stored(fd, total, n, flags);
     lua_createtable(L, (int)count, 0);
@@ -559,17 +579,19 @@ static int msg_recvmsg(lua_State *L) {
     lua_pushlstring(L, iov[0].iov_base,
                     llsock_recv_stored(fd, total, n, flags));
   }
-  lua_setfield(L, -2, "data");
+  lua_rawset(L, -3);
+  lua_pushvalue(L, lua_upvalueindex(RECVMSG_KEY_ADDR));
   if (into == NULL || from.len == 0)
-    llsocket__pushaddr_mt(L, &from, lua_upvalueindex(1));
+    llsocket__pushaddr_mt(L, &from, lua_upvalueindex(RECVMSG_ADDR_MT));
   else
     llsocket__setaddr(L, 4, into, &from);
-  lua_setfield(L, -2, "addr");
+  lua_rawset(L, -3);
   push_control(L, &msg);
+  lua_pushvalue(L, lua_upvalueindex(RECVMSG_KEY_FLAGS));
   lua_pushinteger(L, msg.msg_flags);
-  lua_setfield(L, -2, "flags");
+  lua_rawset(L, -3);
   guard->count = 0;
-  keep_scratch(L, scratch, 2, size);
+  keep_scratch(L, scratch, RECVMSG_SCRATCH, size);
   return 1;
 }
 
@@ -755,10 +777,17 @@ void llsocket__open_msg(lua_State *L) {
   lua_pushvalue(L, -1);
   lua_pushcclosure(L, msg_sendmmsg, 1);
   lua_setfield(L, -3, "sendmmsg");
-  lua_pushvalue(L, -1);
-  lua_pushnil(L);
-  lua_pushcclosure(L, msg_recvmsg, 2);
-  lua_setfield(L, -3, "recvmsg");
+  {
+    static const char *const keys[] = {RECVMSG_KEYS(RECVMSG_KEY_STRING)};
+    size_t k;
+
+    lua_pushvalue(L, -1);
+    lua_pushnil(L);
+    for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+      lua_pushstring(L, keys[k]);
+    lua_pushcclosure(L, msg_recvmsg, RECVMSG_END - 1);
+    lua_setfield(L, -3, "recvmsg");
+  }
   lua_pushnil(L);
   lua_pushcclosure(L, msg_recvmmsg, 2);
   lua_setfield(L, -2, "recvmmsg");
