@@ -126,8 +126,22 @@ int llsock_addr_family(const llsock_addr *addr) {
   return addr->u.sa.sa_family;
 }
 
+/*
+ * AF_INET or AF_INET6 when addr is a whole inet address, else AF_UNSPEC:
+ * an address cut short (llsock_addr_set() takes any length) has no port
+ * or host to read, only the zeros past its end.
+ */
+static int inet_family(const llsock_addr *addr) {
+  int family = llsock_addr_family(addr);
+
+  if ((family == AF_INET && addr->len >= sizeof(struct sockaddr_in)) ||
+      (family == AF_INET6 && addr->len >= sizeof(struct sockaddr_in6)))
+    return family;
+  return AF_UNSPEC;
+}
+
 int llsock_addr_port(const llsock_addr *addr) {
-  switch (llsock_addr_family(addr)) {
+  switch (inet_family(addr)) {
   case AF_INET:
     return ntohs(addr->u.in.sin_port);
   case AF_INET6:
@@ -143,7 +157,7 @@ int llsock_addr_host(const llsock_addr *addr, char *buf, size_t size) {
 
   if (buf == NULL)
     return -EINVAL;
-  switch (llsock_addr_family(addr)) {
+  switch (inet_family(addr)) {
   case AF_INET:
     if (inet_ntop(AF_INET, &addr->u.in.sin_addr, buf, size) == NULL)
       return -ENOSPC;
@@ -396,7 +410,11 @@ int llsock_addr_format(const llsock_addr *addr, char *buf, size_t size) {
 
   if (buf == NULL || size == 0)
     return -EINVAL;
-  switch (family) {
+  /* an inet address cut short has no host to show: "(family 2)" */
+  switch ((family == AF_INET || family == AF_INET6) &&
+                  inet_family(addr) == AF_UNSPEC
+              ? -1
+              : family) {
   case AF_INET:
   case AF_INET6:
     n = llsock_addr_host(addr, host, sizeof(host));

@@ -785,6 +785,28 @@ START_TEST(readers_refuse_other_or_short) {
 }
 END_TEST
 
+START_TEST(inet_readers_refuse_short) {
+  /* An inet address cut short has no port or host (the fuzz_addr target
+   * found them read from the zeros past its length): the readers refuse
+   * it and it formats by its family number. */
+  llsock_addr v4 = inet_addr_of("127.0.0.1", "80");
+  llsock_addr v6 = inet_addr_of("::1", "80");
+  char host[LLSOCK_ADDRSTRLEN];
+
+  v4.len = offsetof(struct sockaddr_in, sin_port) + 2;
+  ck_assert_int_eq(llsock_addr_port(&v4), -EAFNOSUPPORT);
+  ck_assert_int_eq(llsock_addr_host(&v4, host, sizeof(host)), -EAFNOSUPPORT);
+  ck_assert_str_eq(formatted(&v4), "(family 2)");
+  v6.len = sizeof(struct sockaddr_in6) - 1;
+  ck_assert_int_eq(llsock_addr_port(&v6), -EAFNOSUPPORT);
+  ck_assert_int_eq(llsock_addr_host(&v6, host, sizeof(host)), -EAFNOSUPPORT);
+  ck_assert_str_eq(formatted(&v6), "(family 10)");
+  v4.len = sizeof(struct sockaddr_in);
+  ck_assert_int_eq(llsock_addr_port(&v4), 80);
+  ck_assert_str_eq(formatted(&v4), "127.0.0.1:80");
+}
+END_TEST
+
 START_TEST(families_equal) {
   /* Addresses of the new families compare by family, bytes and length. */
   llsock_addr a, b;
@@ -1125,6 +1147,7 @@ int main(void) {
   tcase_add_test(tc, packet_long_hwaddr);
   tcase_add_test(tc, packet_bad_fields);
   tcase_add_test(tc, readers_refuse_other_or_short);
+  tcase_add_test(tc, inet_readers_refuse_short);
   tcase_add_test(tc, families_equal);
   tcase_add_test(tc, netlink_bind_gets_port_id);
   tcase_add_test(tc, netlink_dumps_namespace_links);
