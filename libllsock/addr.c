@@ -151,6 +151,11 @@ int llsock_addr_port(const llsock_addr *addr) {
   }
 }
 
+static int names_scope(const struct in6_addr *a) {
+  return IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MC_LINKLOCAL(a) ||
+         IN6_IS_ADDR_MC_NODELOCAL(a);
+}
+
 int llsock_addr_host(const llsock_addr *addr, char *buf, size_t size) {
   char ifname[IF_NAMESIZE];
   size_t n;
@@ -168,7 +173,10 @@ int llsock_addr_host(const llsock_addr *addr, char *buf, size_t size) {
     n = strlen(buf);
     if (addr->u.in6.sin6_scope_id != 0) {
       int extra;
-      if (if_indextoname(addr->u.in6.sin6_scope_id, ifname) != NULL)
+      /* a name only where getaddrinfo(3) takes one back: glibc looks
+       * names up for link-local scopes, other addresses need the number */
+      if (names_scope(&addr->u.in6.sin6_addr) &&
+          if_indextoname(addr->u.in6.sin6_scope_id, ifname) != NULL)
         extra = snprintf(buf + n, size - n, "%%%s", ifname);
       else
         extra = snprintf(buf + n, size - n, "%%%u",

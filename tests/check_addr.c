@@ -144,6 +144,24 @@ START_TEST(inet_unknown_scope_index_formats_number) {
 }
 END_TEST
 
+START_TEST(inet_global_scope_formats_number) {
+  /* A zone on an address that is not link-local formats as its number,
+   * which parses back; the interface's name would not (glibc looks names
+   * up only for link-local scopes).  Found by the fuzz_addr target. */
+  unsigned lo = if_nametoindex("lo");
+  char text[64], host[LLSOCK_ADDRSTRLEN];
+  llsock_addr addr, back;
+
+  snprintf(text, sizeof(text), "2001:db8::1%%%u", lo);
+  addr = inet_addr_of(text, "80");
+  ck_assert_int_eq(llsock_addr_host(&addr, host, sizeof(host)),
+                   (int)strlen(text));
+  ck_assert_str_eq(host, text);
+  back = inet_addr_of(host, "80");
+  ck_assert(llsock_addr_equal(&addr, &back));
+}
+END_TEST
+
 START_TEST(inet_port_forms) {
   /* A NULL port is 0, and the decimal bounds 0 and 65535 are accepted. */
   llsock_addr addr;
@@ -1107,6 +1125,7 @@ int main(void) {
   tcase_add_test(tc, inet_parses_ipv6);
   tcase_add_test(tc, inet_parses_scope);
   tcase_add_test(tc, inet_unknown_scope_index_formats_number);
+  tcase_add_test(tc, inet_global_scope_formats_number);
   tcase_add_test(tc, inet_port_forms);
   tcase_add_test(tc, inet_service_name);
   tcase_add_loop_test(tc, inet_bad_port, 0, (int)TU_COUNT(bad_ports));
