@@ -29,7 +29,7 @@ typedef int (*formatter)(const llsock_addr *, char *, size_t);
 
 static int check_format(formatter fmt, const llsock_addr *addr, size_t size,
                         char *out, size_t outsize) {
-  char *buf = fuzz_copy("", size, 0);
+  char *buf = fuzz_zeroed(size);
   int n = fmt(addr, buf, size);
 
   FUZZ_ASSERT(n < 0 || (size_t)n < size);
@@ -41,12 +41,12 @@ static int check_format(formatter fmt, const llsock_addr *addr, size_t size,
   free(buf);
   if (n < 0)
     return n;
-  buf = fuzz_copy("", (size_t)n + 1, 0);
+  buf = fuzz_zeroed((size_t)n + 1);
   FUZZ_ASSERT(fmt(addr, buf, (size_t)n + 1) == n);
   FUZZ_ASSERT(out == NULL || (size_t)n >= outsize || memcmp(buf, out, (size_t)n + 1) == 0);
   free(buf);
   if (n > 0) {
-    buf = fuzz_copy("", (size_t)n, 0);
+    buf = fuzz_zeroed((size_t)n);
     FUZZ_ASSERT(fmt(addr, buf, (size_t)n) == -ENOSPC);
     free(buf);
   }

@@ -72,7 +72,7 @@ static void decode(const struct msghdr *msg, const struct cmsghdr *cmsg,
               (const char *)cmsg + cmsg->cmsg_len <= end);
   llsock_cmsg_item_of(cmsg, &item);
   FUZZ_ASSERT((const char *)item.data + item.len <= end);
-  fds = maxfds > 0 ? (int *)fuzz_copy("", maxfds * sizeof(int), 0) : NULL;
+  fds = maxfds > 0 ? (int *)fuzz_zeroed(maxfds * sizeof(int)) : NULL;
   n = llsock_cmsg_fds(cmsg, fds, maxfds);
   FUZZ_ASSERT(n < 0 || (size_t)n * sizeof(int) <= item.len);
   free(fds);
@@ -111,6 +111,7 @@ static void built(fuzz_input *in) {
   unsigned char *buf;
   ssize_t rc;
 
+  memset(items, 0, sizeof(items));
   for (size_t i = 0; i < n; i++) {
     uint8_t pick = fuzz_u8(in);
     items[i].level = pick < 0xf0 ? levels[pick % 4] : (int)fuzz_u32(in);
@@ -232,7 +233,7 @@ static void kernel(fuzz_input *in) {
   niov = fuzz_u8(in) % 5;
   for (i = 0; i < niov; i++) {
     iov[i].iov_len = fuzz_u8(in);
-    bufs[i] = (unsigned char *)fuzz_copy("", iov[i].iov_len, 0);
+    bufs[i] = (unsigned char *)fuzz_zeroed(iov[i].iov_len);
     iov[i].iov_base = bufs[i];
   }
   controlroom = fuzz_u8(in);

@@ -40,7 +40,7 @@ static void check_formatted(const llsock_addr *addr) {
     for (int i = 0; i < n; i++)
       FUZZ_ASSERT(isprint((unsigned char)text[i]));
   }
-  exact = fuzz_copy("", (size_t)n + 1, 0);
+  exact = fuzz_zeroed((size_t)n + 1);
   FUZZ_ASSERT(llsock_addr_format(addr, exact, (size_t)n + 1) == n);
   FUZZ_ASSERT(memcmp(exact, text, (size_t)n + 1) == 0);
   FUZZ_ASSERT(n == 0 || llsock_addr_format(addr, exact, (size_t)n) == -ENOSPC);

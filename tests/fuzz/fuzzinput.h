@@ -55,17 +55,22 @@ static inline const uint8_t *fuzz_bytes(fuzz_input *in, size_t max,
   return p;
 }
 
+/* size zeroed heap bytes, exactly (at least one, for size 0). */
+static inline void *fuzz_zeroed(size_t size) {
+  void *p = calloc(size > 0 ? size : 1, 1);
+
+  if (p == NULL)
+    abort();
+  return p;
+}
+
 /* A heap copy of exactly len bytes, so that AddressSanitizer sees any
  * read past them; with a NUL after them when terminate is set. */
 static inline char *fuzz_copy(const void *p, size_t len, int terminate) {
-  char *s = malloc(len + (terminate ? 1 : 0) + (len == 0 && !terminate));
+  char *s = fuzz_zeroed(len + (terminate ? 1 : 0));
 
-  if (s == NULL)
-    abort();
   if (len > 0)
     memcpy(s, p, len);
-  if (terminate)
-    s[len] = '\0';
   return s;
 }
 
