@@ -45,8 +45,12 @@
 #define NO_FD 1000 /* never open here: a descriptor number that fails */
 #define WAIT_MAX 1e-4
 
-enum where { TOP, INET, UNIX, ADDR, OPT, ADDR_METHOD, POLLER_METHOD, WHERES };
-static const char *const tables[] = {"", "inet", "unix", "addr", "opt"};
+enum where { TOP, INET, UNIX, ADDR, OPT, SOCK, SOCK_INET, SOCK_UNIX,
+             ADDR_METHOD, POLLER_METHOD, SOCKET_METHOD };
+static const char *const tables[] = {"",     "inet",      "unix",
+                                     "addr", "opt",       "sock",
+                                     "sock.inet", "sock.unix"};
+#define IS_TABLE(w) ((w) >= INET && (w) <= SOCK_UNIX)
 
 typedef struct function {
   enum where where;
@@ -148,6 +152,23 @@ static void open_module(lua_State *L) {
   luaL_requiref(L, "llsocket", luaopen_llsocket, 1);
 }
 
+/* llsocket.<table> (a dotted name for a nested one) onto the stack. */
+static void push_module_table(lua_State *L, enum where where) {
+  const char *name = tables[where], *dot = strchr(name, '.');
+
+  lua_getglobal(L, "llsocket");
+  if (where == TOP)
+    return;
+  if (dot != NULL) {
+    lua_pushlstring(L, name, (size_t)(dot - name));
+    lua_gettable(L, -2);
+    lua_remove(L, -2);
+    name = dot + 1;
+  }
+  lua_getfield(L, -1, name);
+  lua_remove(L, -2);
+}
+
 static void remove_tmpdir(void) {
   DIR *dir = opendir(tmpdir);
   struct dirent *entry;
@@ -189,8 +210,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
   open_module(L);
   collect(L, TOP);
-  for (int w = INET; w <= OPT; w++) {
-    lua_getfield(L, -1, tables[w]);
+  for (int w = INET; w <= SOCK_UNIX; w++) {
+    push_module_table(L, (enum where)w);
     collect(L, (enum where)w);
     lua_pop(L, 1);
   }
@@ -201,6 +222,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   luaL_getmetatable(L, "llsocket.poller");
   lua_getfield(L, -1, "__index");
   collect(L, POLLER_METHOD);
+  lua_pop(L, 2);
+  luaL_getmetatable(L, "llsocket.socket");
+  lua_getfield(L, -1, "__index");
+  collect(L, SOCKET_METHOD);
   lua_settop(L, 0);
   if (nfunctions == 0 || nconstants == 0)
     abort();
@@ -218,6 +243,7 @@ typedef struct arena {
   int fd[NROUND];
   ino_t ino[NROUND];
   int poller;      /* stack index of the poller */
+  int sock;        /* stack index of a socket object (over STREAM_A) */
   int first_addr;  /* stack index of the first pool address */
   int naddrs;
   int v4_addr;     /* stack index of 127.0.0.1:9 */
@@ -295,6 +321,13 @@ static void setup_round(lua_State *L, arena *r) {
     lua_pushinteger(L, 1); /* POLLIN */
     lua_call(L, 3, 0);
   }
+
+  lua_getglobal(L, "llsocket");
+  lua_getfield(L, -1, "wrap");
+  lua_remove(L, -2);
+  lua_pushinteger(L, r->fd[STREAM_A]);
+  lua_call(L, 1, 1);
+  r->sock = lua_gettop(L);
 
   r->udp_port = port_of(L, r->fd[UDP]);
   r->tcp_port = port_of(L, r->fd[LISTENER]);
@@ -464,7 +497,7 @@ static void push_value(lua_State *L, fuzz_input *in, const arena *r,
     lua_pushvalue(L, r->first_addr + fuzz_u8(in) % r->naddrs);
     break;
   case 16:
-    lua_pushvalue(L, r->poller);
+    lua_pushvalue(L, tag & 0x80 ? r->sock : r->poller);
     break;
   case 17:
     if (depth < MAX_DEPTH)
@@ -496,8 +529,15 @@ static void push_value(lua_State *L, fuzz_input *in, const arena *r,
 
 /* ---- keeping the calls safe ----------------------------------------------- */
 
+/* Whether f is where.name, or forwards to it with the same arguments: a
+ * constructor of llsocket.sock to the function it wraps, a method of a
+ * socket object to the fd function (the object in the fd's place). */
 static int is_name(const function *f, enum where where, const char *name) {
-  return f->where == where && strcmp(f->name, name) == 0;
+  enum where same = f->where == SOCK_INET   ? INET
+                    : f->where == SOCK_UNIX ? UNIX
+                    : f->where == SOCK || f->where == SOCKET_METHOD ? TOP
+                                                                   : f->where;
+  return same == where && strcmp(f->name, name) == 0;
 }
 
 /* A descriptor number that names a socket of the process but not of the
@@ -653,6 +693,8 @@ static void make_safe(lua_State *L, const function *f, int base, int n,
     guard_wait(L, ARG(2));
   if (is_name(f, INET, "connect"))
     guard_wait(L, ARG(6));
+  if (f->where == SOCKET_METHOD && strcmp(f->name, "settimeout") == 0)
+    guard_wait(L, ARG(2));
   if (is_name(f, UNIX, "connect"))
     guard_wait(L, ARG(4));
 #undef ARG
@@ -695,7 +737,8 @@ static void mark_results(lua_State *L, int idx, fdset *handed, int depth) {
     }
     break;
   case LUA_TUSERDATA:
-    if (luaL_testudata(L, idx, "llsocket.poller") != NULL) {
+    if (luaL_testudata(L, idx, "llsocket.poller") != NULL ||
+        luaL_testudata(L, idx, "llsocket.socket") != NULL) {
       lua_getfield(L, idx, "fd");
       lua_pushvalue(L, idx);
       lua_call(L, 1, 1);
@@ -724,14 +767,12 @@ static void one_call(lua_State *L, fuzz_input *in, arena *r) {
   int base, n = fuzz_u8(in) % (MAX_ARGS + 1), status, nresults;
   fdset before, after, handed;
 
-  lua_getglobal(L, "llsocket");
-  if (f->where >= INET && f->where <= OPT) {
-    lua_getfield(L, -1, tables[f->where]);
-    lua_remove(L, -2);
-  } else if (f->where == ADDR_METHOD || f->where == POLLER_METHOD) {
-    lua_pop(L, 1);
-    luaL_getmetatable(L, f->where == ADDR_METHOD ? "llsocket.addr"
-                                                 : "llsocket.poller");
+  if (IS_TABLE(f->where) || f->where == TOP) {
+    push_module_table(L, f->where);
+  } else {
+    luaL_getmetatable(L, f->where == ADDR_METHOD     ? "llsocket.addr"
+                         : f->where == POLLER_METHOD ? "llsocket.poller"
+                                                     : "llsocket.socket");
     lua_getfield(L, -1, "__index");
     lua_remove(L, -2);
   }
@@ -741,10 +782,11 @@ static void one_call(lua_State *L, fuzz_input *in, arena *r) {
   if (n < wait_arity(f))
     n = wait_arity(f);
   for (int i = 1; i <= n; i++) {
-    if (i == 1 && (f->where == ADDR_METHOD || f->where == POLLER_METHOD) &&
-        fuzz_u8(in) < 0xe0) {
+    if (i == 1 && f->where >= ADDR_METHOD && fuzz_u8(in) < 0xe0) {
       if (f->where == POLLER_METHOD)
         lua_pushvalue(L, r->poller);
+      else if (f->where == SOCKET_METHOD)
+        lua_pushvalue(L, r->sock);
       else
         lua_pushvalue(L, r->first_addr + fuzz_u8(in) % r->naddrs);
     } else {
@@ -772,8 +814,8 @@ static void one_call(lua_State *L, fuzz_input *in, arena *r) {
   for (int fd = 0; fd < FD_SCAN; fd++)
     if (fd_in(&after, fd) && !fd_in(&before, fd) && !fd_in(&handed, fd)) {
       fprintf(stderr, "llsocket.%s%s%s: fd %d left open (%s)\n",
-              f->where >= INET && f->where <= OPT ? tables[f->where] : "",
-              f->where >= INET && f->where <= OPT ? "." : "", f->name, fd,
+              IS_TABLE(f->where) ? tables[f->where] : "",
+              IS_TABLE(f->where) ? "." : "", f->name, fd,
               status == LUA_OK ? "not in the results" : lua_tostring(L, -1));
       abort();
     }
