@@ -99,6 +99,9 @@ ssize_t llsock_recv_segments(int fd, void *buf, size_t len,
     from->len = n < 0 ? 0 : msg.msg_namelen;
   if (n < 0)
     return n;
+  /* descriptors a unix peer sent fit the control room and arrive open;
+   * nobody is given them here, so they are closed, not leaked */
+  llsock__cmsg_close_fds(&msg);
   /* one datagram, unless the kernel says how it coalesced several */
   *segsize = (size_t)n < len ? (unsigned int)n : (unsigned int)len;
   for (cmsg = CMSG_FIRSTHDR(&msg); cmsg != NULL; cmsg = CMSG_NXTHDR(&msg, cmsg))

@@ -290,6 +290,27 @@ START_TEST(gso_limits_come_back) {
 }
 END_TEST
 
+START_TEST(recv_segments_closes_passed_fds) {
+  /* Descriptors sent with a datagram fit the control room that GRO
+   * decoding uses; llsock_recv_segments() returns none, so it must close
+   * them (the fixture fails a test that leaves an fd open).  Found by the
+   * fuzz_lua libFuzzer target. */
+  int pair[2], passed[2];
+  unsigned int segsize = 0;
+  char buf[8];
+
+  ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, pair), 0);
+  passed[0] = pair[0], passed[1] = pair[1];
+  ck_assert_int_eq(llsock_sendfds(pair[0], "x", 1, passed, 2, 0), 1);
+  ck_assert_int_eq(llsock_recv_segments(pair[1], buf, sizeof(buf), &segsize,
+                                        NULL, 0),
+                   1);
+  ck_assert_uint_eq(segsize, 1);
+  tu_close(pair[0]);
+  tu_close(pair[1]);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("gso");
   TCase *tc = tu_tcase(s, "cmsg");
@@ -304,5 +325,6 @@ int main(void) {
   tcase_add_test(tc, segment_option_applies_to_every_send);
   tcase_add_test(tc, sendmmsg_with_segment_per_message);
   tcase_add_test(tc, gso_limits_come_back);
+  tcase_add_test(tc, recv_segments_closes_passed_fds);
   return tu_run(s);
 }
