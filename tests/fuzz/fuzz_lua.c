@@ -1,12 +1,12 @@
 /*
  * Fuzz target: the Lua argument layer.  Each input is up to MAX_CALLS
  * calls of llsocket functions (every function of the module and its
- * tables, and the methods of addr and poller objects), each with up to
- * MAX_ARGS arguments decoded from the input: nil holes, booleans,
+ * tables, and the methods of addr, poller and socket objects), each with
+ * up to MAX_ARGS arguments decoded from the input: nil holes, booleans,
  * integers and floats of every size and sign, every constant of
  * llsocket.opt alone or or-ed, strings with any bytes (NULs too) and of
- * every length, nested tables, addr objects, a poller, functions,
- * threads and foreign userdata.
+ * every length, nested tables, addr objects, a poller, a socket object,
+ * functions, threads and foreign userdata.
  *
  * A call may return or raise a Lua error; beyond "no crash, no sanitizer
  * report, no leak", it must not leave a descriptor behind: a call that
@@ -14,10 +14,11 @@
  *
  * Safety, as tests/lua/test_fuzz_args.lua: the calls get fresh
  * non-blocking sockets each round (socketpairs, UDP, unix datagram, a
- * TCP listener and a connected pair), never a descriptor the process had
- * before (stdio, the fuzzer's own); names are only loopback addresses,
- * abstract unix names of this process and paths in a temporary
- * directory; every wait gets a timeout of at most WAIT_MAX seconds.
+ * TCP listener and a connected pair, a poller, a socket object wrapping
+ * one of them), never a descriptor the process had before (stdio, the
+ * fuzzer's own); names are only loopback addresses, abstract unix names
+ * of this process and paths in a temporary directory; every wait gets a
+ * timeout of at most WAIT_MAX seconds.
  */
 #include "config.h"
 
