@@ -147,6 +147,13 @@ int llsock_poller_remove(int poller, int fd) {
 /* Converts n epoll_events the kernel wrote at buf into llsock_events in
  * the same memory, last first, so no entry is overwritten before it is
  * read (an llsock_event is at least as large). */
+/* The fd and tag poller_ctl() packed into ev's data, with its events. */
+static void unpack_event(llsock_event *out, const struct epoll_event *ev) {
+  out->fd = (int)(uint32_t)ev->data.u64;
+  out->events = ev->events;
+  out->tag = (unsigned int)(ev->data.u64 >> 32);
+}
+
 static void convert_in_place(void *buf, int n) {
   const size_t size = sizeof(struct epoll_event);
   struct epoll_event ev;
@@ -155,9 +162,7 @@ static void convert_in_place(void *buf, int n) {
 
   for (i = n - 1; i >= 0; i--) {
     memcpy(&ev, (unsigned char *)buf + size * (size_t)i, size);
-    out[i].fd = (int)(uint32_t)ev.data.u64;
-    out[i].events = ev.events;
-    out[i].tag = (unsigned int)(ev.data.u64 >> 32);
+    unpack_event(&out[i], &ev);
   }
 }
 
@@ -181,11 +186,8 @@ int llsock_poller_wait(int poller, llsock_event *events, int max,
     int i;
 
     n = epoll_wait(poller, chunk, max < WAIT_CHUNK ? max : WAIT_CHUNK, ms);
-    for (i = 0; i < n; i++) {
-      events[i].fd = (int)(uint32_t)chunk[i].data.u64;
-      events[i].events = chunk[i].events;
-      events[i].tag = (unsigned int)(chunk[i].data.u64 >> 32);
-    }
+    for (i = 0; i < n; i++)
+      unpack_event(&events[i], &chunk[i]);
   }
   return n == -1 ? -errno : n;
 }
