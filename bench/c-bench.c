@@ -664,6 +664,7 @@ static bench_loop find_loop(const char *op, int use_llsock, size_t *len) {
     {"udp", raw_udp, llsock_udp},
     /* C always receives the address into memory it reuses */
     {"udpreuse", raw_udp, llsock_udp},
+    {"msgreuse", raw_msg, llsock_msg},
     {"msg", raw_msg, llsock_msg},
     {"batch", raw_batch, llsock_batch},
     {"eagain", raw_eagain, llsock_eagain},

@@ -106,6 +106,23 @@ function ops.msg(fd)
   return check, loop
 end
 
+-- The msg op, each message received into one table (and its addr).
+function ops.msgreuse(fd)
+  local msg = {}
+  local function check()
+    assert(sendmsg(fd, MESSAGE) == #MESSAGE)
+    assert(rawequal(recvmsg(fd, nil, nil, msg), msg))
+    assert(msg.data == MESSAGE and msg.addr == checked(llsocket.sockname(fd)))
+  end
+  local function loop(n)
+    for _ = 1, n do
+      sendmsg(fd, MESSAGE)
+      recvmsg(fd, nil, nil, msg)
+    end
+  end
+  return check, loop
+end
+
 -- n datagrams, BATCH to a sendmmsg and a recvmmsg, the last call taking
 -- the rest.  The socket is non-blocking, so receiving a batch ends when
 -- it has all come or after BATCH_TRIES calls.

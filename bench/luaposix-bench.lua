@@ -82,6 +82,7 @@ local function unsupported(name)
 end
 ops.getter = unsupported("getsockopt")
 ops.udpreuse = harness.UNSUPPORTED
+ops.msgreuse = harness.UNSUPPORTED
 ops.msg = unsupported("recvmsg")
 ops.batch = unsupported("recvmmsg")
 ops.burstmm = ops.batch

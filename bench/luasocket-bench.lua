@@ -81,6 +81,7 @@ end
 
 -- No address object to reuse, no sendmsg/recvmsg, no sendmmsg/recvmmsg.
 ops.udpreuse = harness.UNSUPPORTED
+ops.msgreuse = harness.UNSUPPORTED
 ops.msg = harness.UNSUPPORTED
 ops.batch = harness.UNSUPPORTED
 ops.burstmm = harness.UNSUPPORTED

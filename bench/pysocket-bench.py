@@ -187,7 +187,7 @@ if hasattr(socket.socket, "recvmmsg"):
     raise AssertionError("socket grew recvmmsg: add the batch")
 
 OPS = {"floor1": floor(1), "floor2": floor(2), "getter": getter,
-       "sendrecv": sendrecv, "udp": udp, "udpreuse": None, "msg": msg,
+       "sendrecv": sendrecv, "udp": udp, "udpreuse": None, "msg": msg, "msgreuse": None,
        "batch": None, "eagain": eagain}
 WALL = {"stream": stream, "pingpong": pingpong, "churn": churn,
         "burst": pingpong, "burstmm": None}

@@ -29,7 +29,7 @@ poll_measured=0
 # callgrind at SHORT and LONG ops; the difference cancels start-up.
 # floor1 and floor2 are the floor rows (one and two trivial calls an op).
 INSTR_OPS="floor1 floor2 getter sendrecv1 sendrecv64 sendrecv4096 sendrecv4097
-  sendrecv65536 udp udpreuse msg batch eagain"
+  sendrecv65536 udp udpreuse msg msgreuse batch eagain"
 SHORT=1000
 LONG=11000
 

@@ -66,10 +66,12 @@ END {
   label["udpreuse"] = "the same, recvfrom"
   detail["udpreuse"] = "filling one addr"
   label["msg"] = "sendmsg 1 B +";       detail["msg"] = "recvmsg(fd)"
+  label["msgreuse"] = "the same, recvmsg"
+  detail["msgreuse"] = "filling one table"
   label["batch"] = "sendmmsg+recvmmsg";  detail["batch"] = "32 a call, per dgram"
   label["eagain"] = "recv, no data";    detail["eagain"] = "(EAGAIN)"
   calls["getter"] = calls["eagain"] = 1
-  calls["udp"] = calls["udpreuse"] = calls["msg"] = 2
+  calls["udp"] = calls["udpreuse"] = calls["msg"] = calls["msgreuse"] = 2
   calls["batch"] = 2 / 32 # one sendmmsg and one recvmmsg for 32 datagrams
 
   ncols = split(contestants, col, " ")

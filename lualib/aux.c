@@ -175,6 +175,16 @@ llsock_addr *llsocket__optaddr_mt(lua_State *L, int idx, int mt) {
   return llsocket__checkaddr(L, idx); /* raises */
 }
 
+llsock_addr *llsocket__toaddr_keep(lua_State *L, int idx, int mt, int kept) {
+  llsock_addr *addr = llsocket__toaddr_mt(L, idx, mt);
+
+  if (addr != NULL) {
+    lua_pushvalue(L, idx);
+    lua_replace(L, kept);
+  }
+  return addr;
+}
+
 void llsocket__setaddr(lua_State *L, int idx, llsocket_addr *u,
                        const llsock_addr *addr) {
   u->addr = *addr;
@@ -200,7 +210,7 @@ void llsocket__pushaddr_mt(lua_State *L, const llsock_addr *addr, int mt) {
     lua_pushnil(L);
     return;
   }
-  u = lua_newuserdatauv(L, sizeof(*u), 1);
+  u = lua_newuserdatauv(L, sizeof(*u), 0);
   u->addr = *addr;
   u->socktype = u->protocol = u->has_canonname = 0;
   lua_pushvalue(L, mt);

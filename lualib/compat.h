@@ -183,6 +183,12 @@ static inline int llsocket_compat_rawgeti(lua_State *L, int idx,
 }
 #define lua_rawgeti llsocket_compat_rawgeti
 
+static inline int llsocket_compat_rawget(lua_State *L, int idx) {
+  lua_rawget(L, idx);
+  return lua_type(L, -1);
+}
+#define lua_rawget llsocket_compat_rawget
+
 static inline int llsocket_compat_getfield(lua_State *L, int idx,
                                            const char *k) {
   lua_getfield(L, idx, k);

@@ -12,8 +12,14 @@
  */
 #define KEPT_BUFFER_MAX (256 * 1024)
 
-/* The I/O functions' second upvalue: the kept buffer, a userdata held as
- * this holder's user value. */
+/* The I/O functions' upvalues, each closure its own copies: the addr
+ * metatable, the kept buffer's holder (shared) and the addr last given to
+ * this function (see llsocket__optaddr_kept). */
+enum { IO_ADDR_MT = 1, IO_KEPT_BUFFER, IO_KEPT_ADDR, IO_UPVALUES = IO_KEPT_ADDR };
+#define ADDR_MT lua_upvalueindex(IO_ADDR_MT)
+#define KEPT_ADDR lua_upvalueindex(IO_KEPT_ADDR)
+
+/* The kept buffer, a userdata held as this holder's user value. */
 typedef struct kept_buffer {
   char *data;
   size_t size;
@@ -22,7 +28,7 @@ typedef struct kept_buffer {
 /* The kept buffer, grown to len bytes, or NULL if len is more than it may
  * keep.  Growing pushes nothing; a memory error leaves it as it was. */
 static char *kept_buffer_for(lua_State *L, size_t len) {
-  kept_buffer *kb = lua_touserdata(L, lua_upvalueindex(2));
+  kept_buffer *kb = lua_touserdata(L, lua_upvalueindex(IO_KEPT_BUFFER));
   size_t size = kb->size * 2;
 
   if (len <= kb->size)
@@ -35,7 +41,7 @@ static char *kept_buffer_for(lua_State *L, size_t len) {
     size = KEPT_BUFFER_MAX;
   kb->data = lua_newuserdatauv(L, size, 0);
   kb->size = size;
-  lua_setiuservalue(L, lua_upvalueindex(2), 1);
+  lua_setiuservalue(L, lua_upvalueindex(IO_KEPT_BUFFER), 1);
   return kb->data;
 }
 
@@ -61,7 +67,7 @@ static int receive(lua_State *L, int with_sender) {
   ssize_t n;
 
   if (with_sender && top >= 3)
-    into = (llsocket_addr *)llsocket__optaddr_mt(L, 3, lua_upvalueindex(1));
+    into = (llsocket_addr *)llsocket__optaddr_kept(L, 3, ADDR_MT, KEPT_ADDR);
   flags = llsocket__flags(L, into != NULL ? 4 : 3, top);
   if (len > sizeof(stackbuf) && (buf = kept_buffer_for(L, len)) == NULL) {
     own = &b;
@@ -82,7 +88,7 @@ static int receive(lua_State *L, int with_sender) {
   if (!with_sender)
     return 1;
   if (into == NULL || from.len == 0)
-    llsocket__pushaddr_mt(L, &from, lua_upvalueindex(1));
+    llsocket__pushaddr_mt(L, &from, ADDR_MT);
   else
     llsocket__setaddr(L, 3, into, &from);
   return 2;
@@ -112,7 +118,7 @@ static int io_sendto(lua_State *L) {
   size_t len;
   const char *msg = llsocket__checklstring(L, 2, &len);
   const llsock_addr *to =
-      top >= 3 ? llsocket__optaddr_mt(L, 3, lua_upvalueindex(1)) : NULL;
+      top >= 3 ? llsocket__optaddr_kept(L, 3, ADDR_MT, KEPT_ADDR) : NULL;
 
   if (to == NULL && top >= 3 && !lua_isnil(L, 3))
     llsocket__checkaddr(L, 3); /* raises: neither an addr nor nil */
@@ -203,10 +209,10 @@ void llsocket__open_io(lua_State *L) {
   };
   kept_buffer *kb;
 
-  /* the I/O calls keep the addr metatable at hand and the kept buffer */
   luaL_getmetatable(L, LLSOCKET_ADDR_MT);
   kb = lua_newuserdatauv(L, sizeof(*kb), 1);
   kb->data = NULL;
   kb->size = 0;
-  luaL_setfuncs(L, funcs, 2);
+  lua_pushnil(L);
+  luaL_setfuncs(L, funcs, IO_UPVALUES);
 }

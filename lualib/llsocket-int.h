@@ -141,6 +141,33 @@ llsock_addr *llsocket__toaddr_mt(lua_State *L, int idx, int mt);
 /* The addr at stack index idx, or NULL if it is no userdata at all (nil,
  * a number ...); another userdata raises. */
 llsock_addr *llsocket__optaddr_mt(lua_State *L, int idx, int mt);
+/*
+ * The same two for a hot path that keeps, in upvalue index kept, the last
+ * addr it accepted: a loop sending to one address, or filling one, passes
+ * the same userdata every call, and its pointer alone then proves it an
+ * addr.  That is sound because the upvalue keeps the userdata alive, so no
+ * other object can take its memory.  Any other value gets the metatable
+ * check, and an addr that passes it is kept instead.
+ */
+llsock_addr *llsocket__toaddr_keep(lua_State *L, int idx, int mt, int kept);
+
+static inline llsock_addr *llsocket__toaddr_kept(lua_State *L, int idx,
+                                                 int mt, int kept) {
+  llsock_addr *addr = lua_touserdata(L, idx);
+
+  if (addr != NULL && addr == lua_touserdata(L, kept))
+    return addr;
+  return llsocket__toaddr_keep(L, idx, mt, kept);
+}
+
+static inline llsock_addr *llsocket__optaddr_kept(lua_State *L, int idx,
+                                                  int mt, int kept) {
+  llsock_addr *addr = llsocket__toaddr_kept(L, idx, mt, kept);
+
+  if (addr == NULL && lua_touserdata(L, idx) != NULL)
+    llsocket__checkaddr(L, idx); /* raises */
+  return addr;
+}
 /* Overwrites the addr u, at stack index idx, with *addr (and no socket
  * type, protocol or canonical name), then pushes it. */
 void llsocket__setaddr(lua_State *L, int idx, llsocket_addr *u,

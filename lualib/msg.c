@@ -253,7 +253,8 @@ static void check_control(lua_State *L, int arg, struct msghdr *msg) {
 }
 
 /* sendmsg(fd, data [, addr [, control [, flag, ...]]])
- *   -> bytes | nil, err, again */
+ *   -> bytes | nil, err, again
+ * Upvalues: the addr metatable, the addr last given (llsocket__optaddr_kept). */
 static int msg_sendmsg(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   int flags = llsocket__optflags(L, 5);
@@ -264,7 +265,9 @@ static int msg_sendmsg(lua_State *L) {
 
   memset(&msg, 0, sizeof(msg));
   if (!lua_isnoneornil(L, 3)) {
-    to = llsocket__checkaddr(L, 3);
+    to = llsocket__optaddr_kept(L, 3, lua_upvalueindex(1), lua_upvalueindex(2));
+    if (to == NULL)
+      llsocket__checkaddr(L, 3); /* raises: neither an addr nor nil */
     msg.msg_name = &to->u.sa;
     msg.msg_namelen = to->len;
   }
@@ -306,10 +309,44 @@ static void push_errqueue(lua_State *L, const llsock_errqueue *ee) {
   }
 }
 
+/*
+ * recvmsg's upvalues: the addr metatable, the kept scratch block, the addr
+ * last given as from (see llsocket__optaddr_kept), the msg table last
+ * filled when no decoded field was left in it (the next fill of the same
+ * table need not remove any), then the keys of the result's fields.  lua_pushvalue + lua_rawset with a
+ * key at hand costs less than half of lua_setfield, which looks the key
+ * up in the string cache and tries the metatable.
+ */
+#define RECVMSG_KEYS(X)                                                     \
+  X(LENGTH, "length") X(DATA, "data") X(ADDR, "addr")                       \
+  X(CONTROL, "control") X(FLAGS, "flags") RECVMSG_DECODED_KEYS(X)
+/* the fields of decoded ancillary data, present only when it came */
+#define RECVMSG_DECODED_KEYS(X)                                             \
+  X(FDS, "fds") X(CRED, "cred") X(TIMESTAMP, "timestamp")                   \
+  X(PKTINFO, "pktinfo") X(SEGMENT, "segment") X(ERRQUEUE, "errqueue")
+#define RECVMSG_KEY_ENUM(name, key) RECVMSG_KEY_##name,
+#define RECVMSG_KEY_STRING(name, key) key,
+enum {
+  RECVMSG_ADDR_MT = 1,
+  RECVMSG_SCRATCH,
+  RECVMSG_KEPT_ADDR,
+  RECVMSG_CLEAN_MSG,
+  RECVMSG_KEYS(RECVMSG_KEY_ENUM) RECVMSG_END
+};
+#define RECVMSG_KEY(name) lua_upvalueindex(RECVMSG_KEY_##name)
+
+/* msg[key] = the value on top, popped; msg is the table below it. */
+static void set_key(lua_State *L, int key) {
+  lua_pushvalue(L, key);
+  lua_insert(L, -2);
+  lua_rawset(L, -3);
+}
+
 /* The descriptors of an SCM_RIGHTS message appended to the sequence in
- * field fds of the table on top (made on first need); -1s, closed by a
- * truncated receive, are left out. */
-static void add_fds(lua_State *L, const struct cmsghdr *cmsg) {
+ * field fds of the table on top, made on first need (*made says whether
+ * this receive has made it); -1s, closed by a truncated receive, are left
+ * out. */
+static void add_fds(lua_State *L, const struct cmsghdr *cmsg, int *made) {
   int fds[LLSOCK_MAX_FDS], i;
   int count = llsock_cmsg_fds(cmsg, fds, LLSOCK_MAX_FDS);
 
@@ -318,11 +355,15 @@ static void add_fds(lua_State *L, const struct cmsghdr *cmsg) {
   for (i = 0; i < count; i++) {
     if (fds[i] < 0)
       continue;
-    if (lua_getfield(L, -1, "fds") != LUA_TTABLE) {
-      lua_pop(L, 1);
+    if (*made) {
+      lua_pushvalue(L, RECVMSG_KEY(FDS));
+      lua_rawget(L, -2);
+    } else {
       lua_newtable(L);
-      lua_pushvalue(L, -1);
-      lua_setfield(L, -3, "fds");
+      lua_pushvalue(L, RECVMSG_KEY(FDS));
+      lua_pushvalue(L, -2);
+      lua_rawset(L, -4);
+      *made = 1;
     }
     lua_pushinteger(L, fds[i]);
     lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
@@ -332,7 +373,8 @@ static void add_fds(lua_State *L, const struct cmsghdr *cmsg) {
 
 /* A message libllsock decodes, as a field of the msg table on top: fds,
  * cred, timestamp, pktinfo, segment or errqueue; 0 for any other. */
-static int decode_control(lua_State *L, const struct cmsghdr *cmsg) {
+static int decode_control(lua_State *L, const struct cmsghdr *cmsg,
+                          int *fds_made) {
   llsock_addr dst;
   llsock_errqueue ee;
   unsigned int segment;
@@ -343,7 +385,7 @@ static int decode_control(lua_State *L, const struct cmsghdr *cmsg) {
   int ifindex;
 
   if (llsock_cmsg_fds(cmsg, NULL, 0) >= 0) {
-    add_fds(L, cmsg);
+    add_fds(L, cmsg, fds_made);
   } else if (llsock_cmsg_cred(cmsg, &pid, &uid, &gid) == 0) {
     lua_createtable(L, 0, 3);
     lua_pushinteger(L, pid);
@@ -352,10 +394,10 @@ static int decode_control(lua_State *L, const struct cmsghdr *cmsg) {
     lua_setfield(L, -2, "uid");
     lua_pushinteger(L, gid);
     lua_setfield(L, -2, "gid");
-    lua_setfield(L, -2, "cred");
+    set_key(L, RECVMSG_KEY(CRED));
   } else if (llsock_cmsg_timestamp(cmsg, &sec) == 0) {
     lua_pushnumber(L, (lua_Number)sec);
-    lua_setfield(L, -2, "timestamp");
+    set_key(L, RECVMSG_KEY(TIMESTAMP));
   } else if (llsock_cmsg_pktinfo(cmsg, &ifindex, &dst) == 0) {
     char host[LLSOCK_ADDRSTRLEN];
     lua_createtable(L, 0, 2);
@@ -365,13 +407,13 @@ static int decode_control(lua_State *L, const struct cmsghdr *cmsg) {
       lua_pushstring(L, host);
       lua_setfield(L, -2, "addr");
     }
-    lua_setfield(L, -2, "pktinfo");
+    set_key(L, RECVMSG_KEY(PKTINFO));
   } else if (llsock_cmsg_gro(cmsg, &segment) == 0) {
     lua_pushinteger(L, segment);
-    lua_setfield(L, -2, "segment");
+    set_key(L, RECVMSG_KEY(SEGMENT));
   } else if (llsock_cmsg_errqueue(cmsg, &ee) == 0) {
     push_errqueue(L, &ee);
-    lua_setfield(L, -2, "errqueue");
+    set_key(L, RECVMSG_KEY(ERRQUEUE));
   } else {
     return 0;
   }
@@ -379,36 +421,63 @@ static int decode_control(lua_State *L, const struct cmsghdr *cmsg) {
 }
 
 /*
- * recvmsg's upvalues: the addr metatable, the kept scratch block, then the
- * keys of the fields every result has.  lua_pushvalue + lua_rawset with a
- * key at hand costs less than half of lua_setfield, which looks the key
- * up in the string cache and tries the metatable.
+ * A sequence for field key of the msg table on top, pushed: when reuse is
+ * set, the table already there, if any (returns 0; its old items are
+ * overwritten, then trimmed by trim_sequence), else a new one with room
+ * for n (returns 1: the caller stores it).
  */
-#define RECVMSG_KEYS(X)                                                     \
-  X(LENGTH, "length") X(DATA, "data") X(ADDR, "addr")                       \
-  X(CONTROL, "control") X(FLAGS, "flags")
-#define RECVMSG_KEY_ENUM(name, key) RECVMSG_KEY_##name,
-#define RECVMSG_KEY_STRING(name, key) key,
-enum {
-  RECVMSG_ADDR_MT = 1,
-  RECVMSG_SCRATCH,
-  RECVMSG_KEYS(RECVMSG_KEY_ENUM) RECVMSG_END
-};
+static int push_sequence(lua_State *L, int key, int reuse, int n) {
+  if (reuse) {
+    lua_pushvalue(L, key);
+    if (lua_rawget(L, -2) == LUA_TTABLE)
+      return 0;
+    lua_pop(L, 1);
+  }
+  lua_createtable(L, n, 0);
+  return 1;
+}
+
+/* Ends the sequence on top after its first n items. */
+static void trim_sequence(lua_State *L, lua_Integer n) {
+  lua_Integer i;
+
+  for (i = (lua_Integer)lua_rawlen(L, -1); i > n; i--) {
+    lua_pushnil(L);
+    lua_rawseti(L, -2, i);
+  }
+}
+
+/* Removes the decoded fields a reused msg table, on top, may hold from the
+ * last message. */
+static void clear_decoded(lua_State *L) {
+  static const int keys[] = {RECVMSG_DECODED_KEYS(RECVMSG_KEY_ENUM)};
+  size_t k;
+
+  for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+    lua_pushvalue(L, lua_upvalueindex(keys[k]));
+    lua_pushnil(L);
+    lua_rawset(L, -3);
+  }
+}
 
 /* Each control message of msg, once, into the msg table on top: decoded
- * into its own field, or else as a {level, type, data} entry of control. */
-static void push_control(lua_State *L, const struct msghdr *msg) {
+ * into its own field, or else as a {level, type, data} entry of control
+ * (reused from the table when reuse is set).  Returns how many were
+ * decoded. */
+static int push_control(lua_State *L, const struct msghdr *msg, int reuse) {
   const struct cmsghdr *cmsg;
   llsock_cmsg_item item;
   lua_Integer i = 0;
+  int fresh = push_sequence(L, RECVMSG_KEY(CONTROL), reuse, 0);
+  int decoded = 0, fds_made = 0;
 
-  lua_pushvalue(L, lua_upvalueindex(RECVMSG_KEY_CONTROL));
-  lua_newtable(L);
-  lua_pushvalue(L, -3); /* msg on top again while decoding into it */
+  lua_pushvalue(L, -2); /* msg on top again while decoding into it */
   for (cmsg = llsock_cmsg_first(msg); cmsg != NULL;
        cmsg = llsock_cmsg_next(msg, cmsg)) {
-    if (decode_control(L, cmsg))
+    if (decode_control(L, cmsg, &fds_made)) {
+      decoded++;
       continue;
+    }
     llsock_cmsg_item_of(cmsg, &item);
     lua_createtable(L, 3, 0);
     lua_pushinteger(L, item.level);
@@ -420,7 +489,13 @@ static void push_control(lua_State *L, const struct msghdr *msg) {
     lua_rawseti(L, -3, ++i);
   }
   lua_pop(L, 1);
-  lua_rawset(L, -3);
+  if (fresh) {
+    set_key(L, RECVMSG_KEY(CONTROL));
+  } else {
+    trim_sequence(L, i);
+    lua_pop(L, 1);
+  }
+  return decoded;
 }
 
 /* recvmsg and recvmmsg keep their scratch block for the next call up to
@@ -464,12 +539,14 @@ static void keep_scratch(lua_State *L, int idx, int up, size_t size) {
 }
 
 /*
- * recvmsg(fd [, sizes [, controllen [, from]]] [, flag, ...])
+ * recvmsg(fd [, sizes [, controllen [, from | msg]]] [, flag, ...])
  *   -> msg | nil, err, again
  * msg = {data = string or array of strings (as sizes), addr = addr or nil,
  *        control = {{level, type, data}, ...}, flags = MSG_* bits}
- * An addr given as from is filled with the sender and is msg.addr.  The
- * top is read once, so absent arguments cost nothing.
+ * An addr given as from is filled with the sender and is msg.addr.  A
+ * table given as msg is filled and returned instead of a new one, with
+ * the addr, control and data tables it holds reused.  The top is read
+ * once, so absent arguments cost nothing.
  */
 static int msg_recvmsg(lua_State *L) {
   int top = lua_gettop(L);
@@ -481,12 +558,15 @@ static int msg_recvmsg(lua_State *L) {
                           ? 256
                           : (size_t)llsocket__checkint(L, 3, 0, MAX_CONTROL,
                                                        "control length");
+  int reuse = top >= 4 && lua_type(L, 4) == LUA_TTABLE;
   llsocket_addr *into =
-      top >= 4 ? (llsocket_addr *)llsocket__optaddr_mt(L, 4,
-                                                       lua_upvalueindex(RECVMSG_ADDR_MT))
-               : NULL;
-  int flags = llsocket__flags(L, into != NULL ? 5 : 4, top);
-  int many = top >= 2 && lua_type(L, 2) == LUA_TTABLE, scratch;
+      top >= 4 && !reuse ? (llsocket_addr *)llsocket__optaddr_kept(
+                               L, 4, lua_upvalueindex(RECVMSG_ADDR_MT),
+                               lua_upvalueindex(RECVMSG_KEPT_ADDR))
+                         : NULL;
+  int flags = llsocket__flags(L, into != NULL || reuse ? 5 : 4, top);
+  int many = top >= 2 && lua_type(L, 2) == LUA_TTABLE, scratch, into_idx = 4;
+  int decoded;
   llsock_addr from;
   struct msghdr msg;
   fd_guard *guard;
@@ -516,9 +596,18 @@ static int msg_recvmsg(lua_State *L) {
                                 : LLSOCKET_RECV_DEFAULT;
   }
 
-  /* every argument is read: pushing is safe from here on.  One block:
-   * the guard, the iovecs beyond the stack's, then the control room,
-   * then data. */
+  /* every argument is read: pushing is safe from here on */
+  if (reuse) {
+    /* the old msg.addr, to fill; kept on the stack, alive, while in use */
+    lua_pushvalue(L, RECVMSG_KEY(ADDR));
+    lua_rawget(L, 4);
+    into = (llsocket_addr *)llsocket__toaddr_kept(
+        L, -1, lua_upvalueindex(RECVMSG_ADDR_MT),
+        lua_upvalueindex(RECVMSG_KEPT_ADDR));
+    into_idx = lua_gettop(L);
+  }
+  /* One block: the guard, the iovecs beyond the stack's, then the
+   * control room, then data. */
   size = sizeof(*guard) +
          (count > STACK_IOVECS ? (size_t)count * sizeof(*iov) : 0) +
          llsock_msg_space(total, controllen);
@@ -561,33 +650,52 @@ static int msg_recvmsg(lua_State *L) {
   guard_received(guard, &msg);
   from.len = msg.msg_namelen;
 
-  lua_createtable(L, 0, 5);
-  lua_pushvalue(L, lua_upvalueindex(RECVMSG_KEY_LENGTH));
+  if (reuse) {
+    lua_pushvalue(L, 4);
+    if (lua_topointer(L, 4) != lua_topointer(L, lua_upvalueindex(RECVMSG_CLEAN_MSG)))
+      clear_decoded(L);
+  } else {
+    lua_createtable(L, 0, 5);
+  }
+  lua_pushvalue(L, RECVMSG_KEY(LENGTH));
   lua_pushinteger(L, n);
   lua_rawset(L, -3);
-  lua_pushvalue(L, lua_upvalueindex(RECVMSG_KEY_DATA));
   if (many) {
     size_t left = llsock_recv_stored(fd, total, n, flags);
-    lua_createtable(L, (int)count, 0);
+    int fresh = push_sequence(L, RECVMSG_KEY(DATA), reuse, (int)count);
     for (i = 0; i < count; i++) {
       size_t got = left < iov[i].iov_len ? left : iov[i].iov_len;
       lua_pushlstring(L, iov[i].iov_base, got);
       lua_rawseti(L, -2, i + 1);
       left -= got;
     }
+    if (fresh) {
+      set_key(L, RECVMSG_KEY(DATA));
+    } else {
+      trim_sequence(L, count);
+      lua_pop(L, 1);
+    }
   } else {
+    lua_pushvalue(L, RECVMSG_KEY(DATA));
     lua_pushlstring(L, iov[0].iov_base,
                     llsock_recv_stored(fd, total, n, flags));
+    lua_rawset(L, -3);
   }
-  lua_rawset(L, -3);
-  lua_pushvalue(L, lua_upvalueindex(RECVMSG_KEY_ADDR));
+  lua_pushvalue(L, RECVMSG_KEY(ADDR));
   if (into == NULL || from.len == 0)
     llsocket__pushaddr_mt(L, &from, lua_upvalueindex(RECVMSG_ADDR_MT));
   else
-    llsocket__setaddr(L, 4, into, &from);
+    llsocket__setaddr(L, into_idx, into, &from);
   lua_rawset(L, -3);
-  push_control(L, &msg);
-  lua_pushvalue(L, lua_upvalueindex(RECVMSG_KEY_FLAGS));
+  decoded = push_control(L, &msg, reuse);
+  if (reuse) {
+    if (decoded == 0)
+      lua_pushvalue(L, -1);
+    else
+      lua_pushnil(L);
+    lua_replace(L, lua_upvalueindex(RECVMSG_CLEAN_MSG));
+  }
+  lua_pushvalue(L, RECVMSG_KEY(FLAGS));
   lua_pushinteger(L, msg.msg_flags);
   lua_rawset(L, -3);
   guard->count = 0;
@@ -760,7 +868,6 @@ void llsocket__open_msg(lua_State *L) {
   static const luaL_Reg funcs[] = {
     {"sendfds", msg_sendfds},
     {"recvfds", msg_recvfds},
-    {"sendmsg", msg_sendmsg},
     {"recvsegments", msg_recvsegments},
     {NULL, NULL}
   };
@@ -777,11 +884,17 @@ void llsocket__open_msg(lua_State *L) {
   lua_pushvalue(L, -1);
   lua_pushcclosure(L, msg_sendmmsg, 1);
   lua_setfield(L, -3, "sendmmsg");
+  lua_pushvalue(L, -1);
+  lua_pushnil(L);
+  lua_pushcclosure(L, msg_sendmsg, 2);
+  lua_setfield(L, -3, "sendmsg");
   {
     static const char *const keys[] = {RECVMSG_KEYS(RECVMSG_KEY_STRING)};
     size_t k;
 
     lua_pushvalue(L, -1);
+    lua_pushnil(L);
+    lua_pushnil(L);
     lua_pushnil(L);
     for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
       lua_pushstring(L, keys[k]);

@@ -508,8 +508,129 @@ T.case("recvmsg fills an addr object given after controllen: it is msg.addr",
   T.iofails("EAGAIN", true, "recvmsg", m, err, again)
   T.eq(tostring(from), before, "untouched on failure")
   T.argerror(4, "string", llsocket.recvmsg, b, 64, 0, "addr")
-  T.argerror(4, "table", llsocket.recvmsg, b, 64, 0, {})
   T.argerror(4, "file", llsocket.recvmsg, b, 64, 0, io.stdout)
+  T.eq(llsocket.sendmsg(a, "three", addr_b), 5, "sendmsg")
+  T.eq(llsocket.recvmsg(b, 64, 0, from).data, "three", "the addr again")
+end)
+
+T.case("recvmsg fills a msg table given after controllen, reusing its parts",
+       function(t)
+  local a, b, addr_a, addr_b = t:udppair()
+  local m = {}
+  T.eq(llsocket.sendmsg(a, "one", addr_b), 3, "sendmsg")
+  T.truthy(rawequal(T.ok("recvmsg", llsocket.recvmsg(b, 64, nil, m)), m),
+           "returns the table given")
+  T.eq(m.data, "one", "data")
+  T.eq(m.length, 3, "length")
+  T.eq(m.flags, 0, "flags")
+  T.eq(#m.control, 0, "control")
+  T.eq(m.addr, addr_a, "addr")
+  local addr, control = m.addr, m.control
+
+  -- a sequence of sizes, flags after the table, the addr filled in place
+  local c = T.ok("socket", llsocket.inet.bind("127.0.0.1", 0, opt.SOCK_DGRAM))
+  t:own("c", c)
+  T.eq(llsocket.sendto(c, "abcde", addr_b), 5, "sendto from c")
+  T.ok("recvmsg", llsocket.recvmsg(b, { 2, 2, 2 }, nil, m, opt.MSG_PEEK))
+  T.eq(table.concat(m.data, "|"), "ab|cd|e", "scattered")
+  T.truthy(rawequal(m.addr, addr) and addr == llsocket.sockname(c),
+           "the same addr object, now c's")
+  T.truthy(rawequal(m.control, control), "the same control table")
+  local data = m.data
+  T.ok("recvmsg", llsocket.recvmsg(b, { 4 }, nil, m))
+  T.truthy(rawequal(m.data, data), "the same data table")
+  T.eq(#m.data, 1, "cut to the new count")
+  T.eq(m.data[1], "abcd", "refilled")
+  T.eq(m.data[2], nil, "nothing after it")
+
+  -- decoded fields appear and go; raw entries are refilled and cut
+  T.eq(opt.timestamp(b, true), true, "timestamp on")
+  T.nothing("recvttl", llsocket.setsockopt(b, opt.IPPROTO_IP, 12, 1))
+  T.eq(llsocket.sendmsg(a, "two", addr_b), 3, "sendmsg")
+  T.ok("recvmsg", llsocket.recvmsg(b, 64, nil, m))
+  T.type(m.timestamp, "number", "timestamp decoded")
+  T.eq(#m.control, 1, "the TTL, raw")
+  T.eq(m.control[1][2], 2, "IP_TTL")
+  T.eq(m.data, "two", "data is a string again")
+  T.eq(opt.timestamp(b, false), false, "timestamp off")
+  T.nothing("recvttl off", llsocket.setsockopt(b, opt.IPPROTO_IP, 12, 0))
+  for round = 1, 2 do
+    T.eq(llsocket.sendmsg(a, "three", addr_b), 5, "sendmsg")
+    T.ok("recvmsg", llsocket.recvmsg(b, 64, nil, m))
+    T.eq(m.timestamp, nil, "no timestamp left, round " .. round)
+    T.eq(#m.control, 0, "no raw entry left, round " .. round)
+    T.truthy(rawequal(m.control, control), "still the same control table")
+  end
+
+  -- what is not an addr or a table in its field is replaced
+  m.addr, m.control, m.data = io.stdout, "x", "y"
+  T.eq(llsocket.sendmsg(a, "four", addr_b), 4, "sendmsg")
+  T.ok("recvmsg", llsocket.recvmsg(b, { 8 }, 0, m))
+  T.eq(m.addr, addr_a, "a new addr")
+  T.type(m.control, "table", "a new control table")
+  T.eq(m.data[1], "four", "a new data table")
+
+  -- a failure leaves it as it was
+  T.eq(opt.nonblock(b, true), true, "nonblock")
+  local before = m.data
+  local r, err, again = llsocket.recvmsg(b, 64, 0, m)
+  T.iofails("EAGAIN", true, "recvmsg", r, err, again)
+  T.truthy(rawequal(m.data, before) and m.length == 4, "untouched")
+end)
+
+T.case("recvmsg into one table gives each message's fds, not the last ones",
+       function(t)
+  local a, b = pair(t, opt.SOCK_DGRAM)
+  local m = {}
+  for round = 1, 3 do
+    T.eq(llsocket.sendfds(a, "f", { a, b }), 1, "send two fds")
+    T.ok("recvmsg", llsocket.recvmsg(b, 64, nil, m))
+    T.eq(#m.fds, 2, "two fds, round " .. round)
+    for _, fd in ipairs(m.fds) do
+      T.nothing("close", llsocket.close(fd))
+    end
+    T.eq(llsocket.send(a, "-"), 1, "send without fds")
+    T.ok("recvmsg", llsocket.recvmsg(b, 64, nil, m))
+    T.eq(m.fds, nil, "none listed, round " .. round)
+    -- a field of the caller's own is not appended to
+    m.fds = { 99 }
+  end
+  m = {}
+  T.eq(llsocket.send(a, "-"), 1, "send")
+  T.ok("recvmsg", llsocket.recvmsg(b, 64, nil, m))
+  m.fds = { 99 }
+  T.eq(llsocket.sendfds(a, "f", { a }), 1, "send one fd")
+  T.ok("recvmsg", llsocket.recvmsg(b, 64, nil, m))
+  T.eq(#m.fds, 1, "a new list, not the caller's")
+  T.nothing("close", llsocket.close(m.fds[1]))
+end)
+
+T.case("sendto, recvfrom, sendmsg and recvmsg check each addr as they keep it",
+       function(t)
+  local a, b, addr_a, addr_b = t:udppair()
+  local from = llsocket.addr.inet("10.1.2.3", 9)
+  for round = 1, 3 do
+    T.eq(llsocket.sendto(a, "x", addr_b), 1, "sendto, round " .. round)
+    local data, got = llsocket.recvfrom(b, 64, from)
+    T.truthy(data == "x" and rawequal(got, from), "recvfrom fills from")
+    T.eq(llsocket.sendmsg(a, "y", addr_b), 1, "sendmsg, round " .. round)
+    T.eq(llsocket.recvmsg(b, 64, 0, from).data, "y", "recvmsg fills from")
+    -- the same functions given something else in between
+    T.argerror(3, "sendto to a file", llsocket.sendto, a, "x", io.stdout)
+    T.argerror(3, "recvfrom into a file", llsocket.recvfrom, b, 64,
+               io.stdout)
+    T.argerror(3, "sendmsg to a file", llsocket.sendmsg, a, "y", io.stdout)
+    T.argerror(4, "recvmsg into a file", llsocket.recvmsg, b, 64, 0,
+               io.stdout)
+    T.argerror(3, "sendto to a table", llsocket.sendto, a, "x", {})
+    T.argerror(3, "sendmsg to a number", llsocket.sendmsg, a, "y", 5)
+    -- and another addr, after which the first must still pass
+    T.eq(llsocket.sendto(a, "z", llsocket.addr.inet("127.0.0.1",
+                                                     addr_b:port())),
+         1, "sendto another addr")
+    T.eq(llsocket.recv(b, 64), "z", "received")
+  end
+  T.eq(from, addr_a, "filled")
 end)
 
 T.done()
