@@ -51,6 +51,10 @@ int llsock_peercred(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
 
   if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1)
     return -errno;
+  /* what Linux reports, without an error, for a socket that recorded no
+   * peer: a real peer has a uid, even an unmapped one (the overflow uid) */
+  if (cred.pid == 0 && cred.uid == (uid_t)-1 && cred.gid == (gid_t)-1)
+    return -ENOTCONN;
   if (pid != NULL)
     *pid = cred.pid;
   if (uid != NULL)

@@ -131,6 +131,34 @@ static int would_block(lua_State *L, int base) {
 }
 
 /*
+ * Raises again the error on top, which the fd function a forwarder called
+ * raised.  A bad argument is raised as this call's own, so that it names
+ * the method as called, counts arguments as a method call does and says
+ * where the call was made: the fd function, called from C, can do none of
+ * that.  Its argument numbers match the forwarder's, the object standing
+ * where the fd stood.
+ */
+static int reraise(lua_State *L) {
+  static const char prefix[] = "bad argument #";
+  const char *msg = lua_tostring(L, -1), *open, *close;
+  char *end;
+  long arg;
+
+  if (lua_type(L, -1) != LUA_TSTRING ||
+      strncmp(msg, prefix, sizeof(prefix) - 1) != 0)
+    return lua_error(L);
+  arg = strtol(msg + sizeof(prefix) - 1, &end, 10);
+  open = strstr(end, "' (");
+  close = strrchr(msg, ')');
+  if (arg < 1 || arg > INT_MAX || open == NULL || close == NULL ||
+      close < open + 3)
+    return lua_error(L);
+  return luaL_argerror(
+      L, (int)arg,
+      lua_pushlstring(L, open + 3, (size_t)(close - (open + 3))));
+}
+
+/*
  * Calls the fd function at index fn with this call's arguments (the
  * object's fd in place of the object for a method).  A method on an object
  * with a timeout retries, after waiting, what would block, until the
@@ -160,7 +188,8 @@ static int forward_with(lua_State *L, int fn, int kind) {
       lua_pushinteger(L, self->fd);
       lua_replace(L, base + 2);
     }
-    lua_call(L, nargs, LUA_MULTRET);
+    if (lua_pcall(L, nargs, LUA_MULTRET, 0) != 0)
+      return reraise(L);
     if (self == NULL || self->timeout < 0 || !(kind & WAIT_MASK) ||
         !would_block(L, base))
       break;

@@ -440,6 +440,18 @@ START_TEST(peercred_unix) {
   ck_assert_int_eq(gid, getgid());
   ck_assert_int_eq(llsock_peercred(pair[0], NULL, NULL, NULL), 0);
   tu_close2(pair[0], pair[1]);
+  for (int i = 0; i < 3; i++) {
+    static const int kinds[][2] = {{AF_UNIX, SOCK_STREAM},
+                                   {AF_UNIX, SOCK_DGRAM},
+                                   {AF_INET, SOCK_DGRAM}};
+    int fd = socket(kinds[i][0], kinds[i][1], 0);
+
+    ck_assert_int_ge(fd, 0);
+    pid = 12345;
+    ck_assert_int_eq(llsock_peercred(fd, &pid, &uid, &gid), -ENOTCONN);
+    ck_assert_int_eq(pid, 12345); /* untouched */
+    close(fd);
+  }
   ck_assert_int_eq(llsock_peercred(tu_closed_fd(), &pid, &uid, &gid), -EBADF);
 }
 END_TEST

@@ -96,6 +96,30 @@ T.case("close is idempotent, and a closed object refuses other use", function()
   T.argerror(2, "bad how", b.close, b, 99)
 end)
 
+T.case("a bad argument to a method names the method, as called, and where",
+       function()
+  local a, b = sock.socketpair(opt.SOCK_DGRAM)
+  local load = loadstring or load
+  local calls = {
+    { "return s:send(nil)", "#1 to 'send' (string expected, got nil)" },
+    { "return s:recv('x')", "#1 to 'recv' (number expected, got string)" },
+    { "return s.recv(s, 'x')", "#2 to 'recv' (number expected, got string)" },
+    { "return s:sendto('x', io.stdout)",
+      "#2 to 'sendto' (llsocket.addr expected" },
+    { "return s:recvmsg(64, 0, 'x')", "#3 to 'recvmsg'" },
+    { "return s:nodelay('x')", "#1 to 'nodelay'" },
+  }
+  for _, call in ipairs(calls) do
+    local ok, err = pcall(assert(load("local s = ...\n" .. call[1],
+                                      "=caller")), a)
+    T.truthy(not ok, call[1] .. " raises")
+    T.eq(err:sub(1, #"caller:2: bad argument " + #call[2]),
+         "caller:2: bad argument " .. call[2], call[1])
+  end
+  a:close()
+  b:close()
+end)
+
 T.case("unwrap hands the fd over: collecting the object leaves it open", function()
   local a, b = sock.socketpair(opt.SOCK_STREAM)
   local fd = T.type(a:unwrap(), "integer", "unwrap")

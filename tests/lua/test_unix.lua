@@ -201,6 +201,10 @@ T.case("peercred names this process as the peer of a unix socket",
   T.eq(gid, math.tointeger(tonumber(command_line("id -g"))), "gid")
   t:close(a)
   T.fails("EBADF", "closed fd", llsocket.peercred(a))
+  local u = T.ok("udp socket", llsocket.inet.bind("127.0.0.1", 0,
+                                                 opt.SOCK_DGRAM))
+  t:own("udp", u)
+  T.fails("ENOTCONN", "no peer", llsocket.peercred(u))
 end)
 
 T.done()
