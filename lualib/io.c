@@ -15,7 +15,12 @@
 /* The I/O functions' upvalues, each closure its own copies: the addr
  * metatable, the kept buffer's holder (shared) and the addr last given to
  * this function (see llsocket__optaddr_kept). */
-enum { IO_ADDR_MT = 1, IO_KEPT_BUFFER, IO_KEPT_ADDR, IO_UPVALUES = IO_KEPT_ADDR };
+enum {
+  IO_ADDR_MT = 1,
+  IO_KEPT_BUFFER,
+  IO_KEPT_ADDR,
+  IO_UPVALUES = IO_KEPT_ADDR
+};
 #define ADDR_MT lua_upvalueindex(IO_ADDR_MT)
 #define KEPT_ADDR lua_upvalueindex(IO_KEPT_ADDR)
 

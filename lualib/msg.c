@@ -254,7 +254,8 @@ static void check_control(lua_State *L, int arg, struct msghdr *msg) {
 
 /* sendmsg(fd, data [, addr [, control [, flag, ...]]])
  *   -> bytes | nil, err, again
- * Upvalues: the addr metatable, the addr last given (llsocket__optaddr_kept). */
+ * Upvalues: the addr metatable, the addr last given (see
+ * llsocket__optaddr_kept). */
 static int msg_sendmsg(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   int flags = llsocket__optflags(L, 5);
@@ -265,7 +266,8 @@ static int msg_sendmsg(lua_State *L) {
 
   memset(&msg, 0, sizeof(msg));
   if (!lua_isnoneornil(L, 3)) {
-    to = llsocket__optaddr_kept(L, 3, lua_upvalueindex(1), lua_upvalueindex(2));
+    to = llsocket__optaddr_kept(L, 3, lua_upvalueindex(1),
+                                lua_upvalueindex(2));
     if (to == NULL)
       llsocket__checkaddr(L, 3); /* raises: neither an addr nor nil */
     msg.msg_name = &to->u.sa;
@@ -313,9 +315,10 @@ static void push_errqueue(lua_State *L, const llsock_errqueue *ee) {
  * recvmsg's upvalues: the addr metatable, the kept scratch block, the addr
  * last given as from (see llsocket__optaddr_kept), the msg table last
  * filled when no decoded field was left in it (the next fill of the same
- * table need not remove any), then the keys of the result's fields.  lua_pushvalue + lua_rawset with a
- * key at hand costs less than half of lua_setfield, which looks the key
- * up in the string cache and tries the metatable.
+ * table need not remove any), then the keys of the result's fields.
+ * lua_pushvalue + lua_rawset with a key at hand costs less than half of
+ * lua_setfield, which looks the key up in the string cache and tries the
+ * metatable.
  */
 #define RECVMSG_KEYS(X)                                                     \
   X(LENGTH, "length") X(DATA, "data") X(ADDR, "addr")                       \
@@ -652,7 +655,8 @@ static int msg_recvmsg(lua_State *L) {
 
   if (reuse) {
     lua_pushvalue(L, 4);
-    if (lua_topointer(L, 4) != lua_topointer(L, lua_upvalueindex(RECVMSG_CLEAN_MSG)))
+    if (lua_topointer(L, 4) !=
+        lua_topointer(L, lua_upvalueindex(RECVMSG_CLEAN_MSG)))
       clear_decoded(L);
   } else {
     lua_createtable(L, 0, 5);
