@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -175,12 +176,25 @@ llsock_addr *llsocket__optaddr_mt(lua_State *L, int idx, int mt) {
   return llsocket__checkaddr(L, idx); /* raises */
 }
 
-llsock_addr *llsocket__toaddr_keep(lua_State *L, int idx, int mt, int kept) {
-  llsock_addr *addr = llsocket__toaddr_mt(L, idx, mt);
+void llsocket__newseen(lua_State *L) {
+  llsocket_seen *seen = lua_newuserdatauv(L, sizeof(*seen), 0);
 
-  if (addr != NULL) {
+  memset(seen, 0, sizeof(*seen));
+}
+
+llsock_addr *llsocket__toaddr_keep(lua_State *L, int idx, int mt, int kept,
+                                   int seen) {
+  llsock_addr *addr = llsocket__toaddr_mt(L, idx, mt);
+  llsocket_seen *s;
+
+  if (addr == NULL)
+    return NULL;
+  s = lua_touserdata(L, seen);
+  if (s->arg == addr) {
     lua_pushvalue(L, idx);
     lua_replace(L, kept);
+  } else {
+    s->arg = addr;
   }
   return addr;
 }
@@ -201,6 +215,48 @@ llsock_addr *llsocket__checkaddr_mt(lua_State *L, int arg, int mt) {
   llsock_addr *addr = llsocket__toaddr_mt(L, arg, mt);
 
   return addr != NULL ? addr : llsocket__checkaddr(L, arg);
+}
+
+static int same_addr(const llsock_addr *a, const llsock_addr *b) {
+  return a->len == b->len && memcmp(&a->u, &b->u, a->len) == 0;
+}
+
+/* Whether addr is the sender s saw last; if not, it is from now on. */
+static int seen_again(llsocket_seen *s, const llsock_addr *addr) {
+  size_t used = offsetof(llsock_addr, u) + addr->len;
+
+  if (same_addr(&s->sender, addr))
+    return 1;
+  memcpy(&s->sender, addr, used < sizeof(*addr) ? used : sizeof(*addr));
+  return 0;
+}
+
+/* Keeps the new addr on top in upvalue kept. */
+static void keep(lua_State *L, llsocket_seen *s, int kept) {
+  s->kept = lua_touserdata(L, -1);
+  lua_pushvalue(L, -1);
+  lua_replace(L, kept);
+}
+
+void llsocket__pushsender(lua_State *L, const llsock_addr *addr, int mt,
+                          int kept, int seen) {
+  llsocket_seen *s = lua_touserdata(L, seen);
+
+  if (addr->len == 0 || !seen_again(s, addr)) {
+    llsocket__pushaddr_mt(L, addr, mt);
+  } else if (s->kept != NULL && same_addr(s->kept, addr)) {
+    lua_pushvalue(L, kept);
+  } else {
+    llsocket__pushaddr_mt(L, addr, mt);
+    keep(L, s, kept);
+  }
+}
+
+void llsocket__keepsender(lua_State *L, int kept, int seen) {
+  llsocket_seen *s = lua_touserdata(L, seen);
+
+  if (seen_again(s, lua_touserdata(L, -1)))
+    keep(L, s, kept);
 }
 
 void llsocket__pushaddr_mt(lua_State *L, const llsock_addr *addr, int mt) {

@@ -12,17 +12,21 @@
  */
 #define KEPT_BUFFER_MAX (256 * 1024)
 
-/* The I/O functions' upvalues, each closure its own copies: the addr
- * metatable, the kept buffer's holder (shared) and the addr last given to
- * this function (see llsocket__optaddr_kept). */
+/* The I/O functions' upvalues: the addr metatable, the kept buffer's
+ * holder (shared), then each closure's own addr argument and sender kept
+ * and its seen block (see llsocket_seen). */
 enum {
   IO_ADDR_MT = 1,
   IO_KEPT_BUFFER,
   IO_KEPT_ADDR,
-  IO_UPVALUES = IO_KEPT_ADDR
+  IO_KEPT_SENDER,
+  IO_SEEN,
+  IO_UPVALUES = IO_SEEN
 };
 #define ADDR_MT lua_upvalueindex(IO_ADDR_MT)
-#define KEPT_ADDR lua_upvalueindex(IO_KEPT_ADDR)
+#define KEPT_ADDR lua_upvalueindex(IO_KEPT_ADDR), lua_upvalueindex(IO_SEEN)
+#define KEPT_SENDER                                                         \
+  lua_upvalueindex(IO_KEPT_SENDER), lua_upvalueindex(IO_SEEN)
 
 /* The kept buffer, a userdata held as this holder's user value. */
 typedef struct kept_buffer {
@@ -93,7 +97,7 @@ static int receive(lua_State *L, int with_sender) {
   if (!with_sender)
     return 1;
   if (into == NULL || from.len == 0)
-    llsocket__pushaddr_mt(L, &from, ADDR_MT);
+    llsocket__pushsender(L, &from, ADDR_MT, KEPT_SENDER);
   else
     llsocket__setaddr(L, 3, into, &from);
   return 2;
@@ -212,12 +216,21 @@ void llsocket__open_io(lua_State *L) {
     {"sendfile", io_sendfile},
     {NULL, NULL}
   };
+  const luaL_Reg *f;
   kept_buffer *kb;
 
   luaL_getmetatable(L, LLSOCKET_ADDR_MT);
   kb = lua_newuserdatauv(L, sizeof(*kb), 1);
   kb->data = NULL;
   kb->size = 0;
-  lua_pushnil(L);
-  luaL_setfuncs(L, funcs, IO_UPVALUES);
+  for (f = funcs; f->name != NULL; f++) {
+    lua_pushvalue(L, -2);
+    lua_pushvalue(L, -2);
+    lua_pushnil(L);
+    lua_pushnil(L);
+    llsocket__newseen(L);
+    lua_pushcclosure(L, f->func, IO_UPVALUES);
+    lua_setfield(L, -4, f->name);
+  }
+  lua_pop(L, 2);
 }

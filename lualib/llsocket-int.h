@@ -141,28 +141,48 @@ llsock_addr *llsocket__toaddr_mt(lua_State *L, int idx, int mt);
 /* The addr at stack index idx, or NULL if it is no userdata at all (nil,
  * a number ...); another userdata raises. */
 llsock_addr *llsocket__optaddr_mt(lua_State *L, int idx, int mt);
+
 /*
- * The same two for a hot path that keeps, in upvalue index kept, the last
- * addr it accepted: a loop sending to one address, or filling one, passes
- * the same userdata every call, and its pointer alone then proves it an
- * addr.  That is sound because the upvalue keeps the userdata alive, so no
- * other object can take its memory.  Any other value gets the metatable
- * check, and an addr that passes it is kept instead.
+ * Hot paths remember the addrs they meet, so that meeting one again costs
+ * a comparison: a loop sends to one address or fills one, and a peer sends
+ * many messages in a row.  A function keeps an addr in an upvalue of its
+ * own (kept), which holds it alive, and what it met last in a block of its
+ * own (seen, another upvalue), which holds nothing alive.  An addr is kept
+ * only when met twice in a row: keeping every one would make each old in
+ * the eyes of a generational collector (an old closure points to it), and
+ * old garbage waits for a major collection.
  */
-llsock_addr *llsocket__toaddr_keep(lua_State *L, int idx, int mt, int kept);
+typedef struct llsocket_seen {
+  const void *arg;          /* the addr argument last checked; not followed */
+  const llsock_addr *kept;  /* the sender kept, or NULL */
+  llsock_addr sender;       /* the sender last received */
+} llsocket_seen;
+
+/* Pushes a new seen block. */
+void llsocket__newseen(lua_State *L);
+
+/*
+ * toaddr and optaddr for a hot path: the addr in upvalue index kept is
+ * known by its pointer alone, which is sound because the upvalue keeps the
+ * userdata alive, so no other object can take its memory.  Any other
+ * value gets the metatable check.
+ */
+llsock_addr *llsocket__toaddr_keep(lua_State *L, int idx, int mt, int kept,
+                                   int seen);
 
 static inline llsock_addr *llsocket__toaddr_kept(lua_State *L, int idx,
-                                                 int mt, int kept) {
+                                                 int mt, int kept, int seen) {
   llsock_addr *addr = lua_touserdata(L, idx);
 
   if (addr != NULL && addr == lua_touserdata(L, kept))
     return addr;
-  return llsocket__toaddr_keep(L, idx, mt, kept);
+  return llsocket__toaddr_keep(L, idx, mt, kept, seen);
 }
 
 static inline llsock_addr *llsocket__optaddr_kept(lua_State *L, int idx,
-                                                  int mt, int kept) {
-  llsock_addr *addr = llsocket__toaddr_kept(L, idx, mt, kept);
+                                                  int mt, int kept,
+                                                  int seen) {
+  llsock_addr *addr = llsocket__toaddr_kept(L, idx, mt, kept, seen);
 
   if (addr == NULL && lua_touserdata(L, idx) != NULL)
     llsocket__checkaddr(L, idx); /* raises */
@@ -173,6 +193,17 @@ static inline llsock_addr *llsocket__optaddr_kept(lua_State *L, int idx,
 void llsocket__setaddr(lua_State *L, int idx, llsocket_addr *u,
                        const llsock_addr *addr);
 void llsocket__pushaddr_mt(lua_State *L, const llsock_addr *addr, int mt);
+/*
+ * The sender of a received message, pushed: the addr in upvalue index kept
+ * when it holds this very address, else a new addr; nil for an empty
+ * address.  An addr handed out is shared only while it is equal: one
+ * filled with another address since no longer matches.
+ */
+void llsocket__pushsender(lua_State *L, const llsock_addr *addr, int mt,
+                          int kept, int seen);
+/* For a batch of messages whose last sender is the new addr on top: it is
+ * kept when the batch before ended with the same sender. */
+void llsocket__keepsender(lua_State *L, int kept, int seen);
 /* getnameinfo(3) of the addr at 1 with the flags from 2 on: the host and
  * service as two strings, or as {host =, service =} if as_table; or
  * nil, err. */

@@ -254,8 +254,8 @@ static void check_control(lua_State *L, int arg, struct msghdr *msg) {
 
 /* sendmsg(fd, data [, addr [, control [, flag, ...]]])
  *   -> bytes | nil, err, again
- * Upvalues: the addr metatable, the addr last given (see
- * llsocket__optaddr_kept). */
+ * Upvalues: the addr metatable, the addr kept and the seen block (see
+ * llsocket_seen). */
 static int msg_sendmsg(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
   int flags = llsocket__optflags(L, 5);
@@ -267,7 +267,7 @@ static int msg_sendmsg(lua_State *L) {
   memset(&msg, 0, sizeof(msg));
   if (!lua_isnoneornil(L, 3)) {
     to = llsocket__optaddr_kept(L, 3, lua_upvalueindex(1),
-                                lua_upvalueindex(2));
+                                lua_upvalueindex(2), lua_upvalueindex(3));
     if (to == NULL)
       llsocket__checkaddr(L, 3); /* raises: neither an addr nor nil */
     msg.msg_name = &to->u.sa;
@@ -313,7 +313,8 @@ static void push_errqueue(lua_State *L, const llsock_errqueue *ee) {
 
 /*
  * recvmsg's upvalues: the addr metatable, the kept scratch block, the addr
- * last given as from (see llsocket__optaddr_kept), the msg table last
+ * argument and the sender kept and the seen block (see llsocket_seen),
+ * the msg table last
  * filled when no decoded field was left in it (the next fill of the same
  * table need not remove any), then the keys of the result's fields.
  * lua_pushvalue + lua_rawset with a key at hand costs less than half of
@@ -333,10 +334,15 @@ enum {
   RECVMSG_ADDR_MT = 1,
   RECVMSG_SCRATCH,
   RECVMSG_KEPT_ADDR,
+  RECVMSG_KEPT_SENDER,
+  RECVMSG_SEEN,
   RECVMSG_CLEAN_MSG,
   RECVMSG_KEYS(RECVMSG_KEY_ENUM) RECVMSG_END
 };
 #define RECVMSG_KEY(name) lua_upvalueindex(RECVMSG_KEY_##name)
+#define RECVMSG_ADDR_ARGS                                                   \
+  lua_upvalueindex(RECVMSG_ADDR_MT), lua_upvalueindex(RECVMSG_KEPT_ADDR),   \
+      lua_upvalueindex(RECVMSG_SEEN)
 
 /* msg[key] = the value on top, popped; msg is the table below it. */
 static void set_key(lua_State *L, int key) {
@@ -564,8 +570,7 @@ static int msg_recvmsg(lua_State *L) {
   int reuse = top >= 4 && lua_type(L, 4) == LUA_TTABLE;
   llsocket_addr *into =
       top >= 4 && !reuse ? (llsocket_addr *)llsocket__optaddr_kept(
-                               L, 4, lua_upvalueindex(RECVMSG_ADDR_MT),
-                               lua_upvalueindex(RECVMSG_KEPT_ADDR))
+                               L, 4, RECVMSG_ADDR_ARGS)
                          : NULL;
   int flags = llsocket__flags(L, into != NULL || reuse ? 5 : 4, top);
   int many = top >= 2 && lua_type(L, 2) == LUA_TTABLE, scratch, into_idx = 4;
@@ -604,9 +609,7 @@ static int msg_recvmsg(lua_State *L) {
     /* the old msg.addr, to fill; kept on the stack, alive, while in use */
     lua_pushvalue(L, RECVMSG_KEY(ADDR));
     lua_rawget(L, 4);
-    into = (llsocket_addr *)llsocket__toaddr_kept(
-        L, -1, lua_upvalueindex(RECVMSG_ADDR_MT),
-        lua_upvalueindex(RECVMSG_KEPT_ADDR));
+    into = (llsocket_addr *)llsocket__toaddr_kept(L, -1, RECVMSG_ADDR_ARGS);
     into_idx = lua_gettop(L);
   }
   /* One block: the guard, the iovecs beyond the stack's, then the
@@ -687,7 +690,9 @@ static int msg_recvmsg(lua_State *L) {
   }
   lua_pushvalue(L, RECVMSG_KEY(ADDR));
   if (into == NULL || from.len == 0)
-    llsocket__pushaddr_mt(L, &from, lua_upvalueindex(RECVMSG_ADDR_MT));
+    llsocket__pushsender(L, &from, lua_upvalueindex(RECVMSG_ADDR_MT),
+                         lua_upvalueindex(RECVMSG_KEPT_SENDER),
+                         lua_upvalueindex(RECVMSG_SEEN));
   else
     llsocket__setaddr(L, into_idx, into, &from);
   lua_rawset(L, -3);
@@ -779,7 +784,9 @@ static int msg_sendmmsg(lua_State *L) {
 /*
  * recvmmsg(fd, n [, len [, flag, ...]]) -> datas, addrs | nil, err, again
  * Up to n datagrams of up to len bytes each; addrs[i] is the sender of
- * datas[i], or false when the socket gives none.
+ * datas[i], or false when the socket gives none.  Upvalues: the addr
+ * metatable, the kept scratch block, the sender kept and the seen block
+ * (see llsocket_seen).
  */
 static int msg_recvmmsg(lua_State *L) {
   int fd = llsocket__checkfd(L, 1);
@@ -789,6 +796,7 @@ static int msg_recvmmsg(lua_State *L) {
   llsock_mmsg *msgs;
   struct iovec *iov;
   llsock_addr *from;
+  const llsock_addr *kept, *last;
   char *data;
 
   luaL_argcheck(L, (size_t)n * len <= LLSOCKET_RECV_MAX, 3,
@@ -814,7 +822,10 @@ static int msg_recvmmsg(lua_State *L) {
   }
   lua_createtable(L, got, 0);
   lua_createtable(L, got, 0);
-  lua_pushnil(L); /* the last sender's addr, at -1 between datagrams */
+  /* the last sender's addr (the one kept, at first), at -1 between
+   * datagrams: one sender, one object, while it holds that address */
+  lua_pushvalue(L, lua_upvalueindex(3));
+  kept = last = lua_touserdata(L, -1);
   for (i = 0; i < got; i++) {
     lua_pushlstring(L, iov[i].iov_base,
                     llsock_recv_stored(fd, len, msgs[i].len, flags));
@@ -822,16 +833,18 @@ static int msg_recvmmsg(lua_State *L) {
     from[i].len = msgs[i].hdr.msg_namelen;
     if (from[i].len == 0) {
       lua_pushboolean(L, 0);
-    } else if (i > 0 && llsock_addr_equal(&from[i], &from[i - 1])) {
-      /* addrs are immutable values: one sender, one object */
-      lua_pushvalue(L, -1);
     } else {
-      lua_pop(L, 1);
-      llsocket__pushaddr_mt(L, &from[i], lua_upvalueindex(1));
+      if (last == NULL || !llsock_addr_equal(last, &from[i])) {
+        lua_pop(L, 1);
+        llsocket__pushaddr_mt(L, &from[i], lua_upvalueindex(1));
+        last = lua_touserdata(L, -1);
+      }
       lua_pushvalue(L, -1);
     }
     lua_rawseti(L, -3, i + 1);
   }
+  if (last != kept)
+    llsocket__keepsender(L, lua_upvalueindex(3), lua_upvalueindex(4));
   lua_pop(L, 1);
   keep_scratch(L, -3, 2, size);
   return 2;
@@ -890,7 +903,8 @@ void llsocket__open_msg(lua_State *L) {
   lua_setfield(L, -3, "sendmmsg");
   lua_pushvalue(L, -1);
   lua_pushnil(L);
-  lua_pushcclosure(L, msg_sendmsg, 2);
+  llsocket__newseen(L);
+  lua_pushcclosure(L, msg_sendmsg, 3);
   lua_setfield(L, -3, "sendmsg");
   {
     static const char *const keys[] = {RECVMSG_KEYS(RECVMSG_KEY_STRING)};
@@ -900,12 +914,16 @@ void llsocket__open_msg(lua_State *L) {
     lua_pushnil(L);
     lua_pushnil(L);
     lua_pushnil(L);
+    llsocket__newseen(L);
+    lua_pushnil(L);
     for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
       lua_pushstring(L, keys[k]);
     lua_pushcclosure(L, msg_recvmsg, RECVMSG_END - 1);
     lua_setfield(L, -3, "recvmsg");
   }
   lua_pushnil(L);
-  lua_pushcclosure(L, msg_recvmmsg, 2);
+  lua_pushnil(L);
+  llsocket__newseen(L);
+  lua_pushcclosure(L, msg_recvmmsg, 4);
   lua_setfield(L, -2, "recvmmsg");
 }

@@ -477,6 +477,59 @@ T.case("recvfrom fills an addr object given after len, and returns it",
   T.eq(tostring(from), before, "untouched on failure")
 end)
 
+-- Senders in runs and alternating, as a server meets them: each receive
+-- must name its own sender, however the receives share addr objects.
+local SENDER_PATTERN = { 1, 1, 1, 2, 1, 2, 2, 2, 3, 1, 1, 3, 3, 2, 2, 2 }
+
+-- Checks what receive(r) returns for the pattern above, sent from the
+-- senders to to; receive returns the data and the sender.
+local function check_senders(what, receive, senders, to)
+  local names = {}
+  for i, s in ipairs(senders) do names[i] = llsocket.sockname(s) end
+  local shared, last = 0, nil
+  for i, k in ipairs(SENDER_PATTERN) do
+    local tag = what .. " " .. i
+    T.eq(llsocket.sendto(senders[k], tag, to), #tag, "sendto " .. tag)
+    local data, from = receive()
+    T.eq(data, tag, "data " .. tag)
+    T.eq(from, names[k], "sender " .. tag)
+    T.eq(tostring(from), tostring(names[k]), "formatted " .. tag)
+    if rawequal(from, last) then shared = shared + 1 end
+    last = from
+  end
+  -- runs of one sender do share (else the receives allocate every time)
+  T.truthy(shared > 0, what .. ": no addr shared in " .. #SENDER_PATTERN)
+  return last
+end
+
+T.case("recvfrom names each sender while sharing addrs, and filling unshares",
+       function(t)
+  local r = T.ok("receiver", inet.bind("127.0.0.1", 0, opt.SOCK_DGRAM))
+  t:own("receiver", r)
+  local senders = {}
+  for i = 1, 3 do
+    senders[i] = T.ok("sender", inet.bind("127.0.0.1", 0, opt.SOCK_DGRAM))
+    t:own("sender " .. i, senders[i])
+  end
+  local to = llsocket.sockname(r)
+  local last = check_senders("recvfrom", function()
+    return llsocket.recvfrom(r, 64)
+  end, senders, to)
+  T.eq(last, llsocket.sockname(senders[2]), "the last run was sender 2's")
+  -- a shared addr filled with another sender no longer stands for its own
+  T.eq(llsocket.sendto(senders[1], "x", to), 1, "sendto")
+  T.eq(llsocket.recvfrom(r, 64, last), "x", "recvfrom into the shared addr")
+  T.eq(last, llsocket.sockname(senders[1]), "filled")
+  for i = 1, 3 do
+    T.eq(llsocket.sendto(senders[2], "y", to), 1, "sendto " .. i)
+    local data, from = llsocket.recvfrom(r, 64)
+    T.eq(data, "y", "data " .. i)
+    T.eq(from, llsocket.sockname(senders[2]), "sender 2 again, " .. i)
+    T.truthy(not rawequal(from, last), "not the filled addr, " .. i)
+  end
+  T.eq(last, llsocket.sockname(senders[1]), "the filled addr kept its value")
+end)
+
 T.case("recvfrom into a getaddrinfo addr drops its type and canonical name",
        function(t)
   local a, b, addr_a, addr_b = t:udppair()

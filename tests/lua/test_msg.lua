@@ -513,6 +513,54 @@ T.case("recvmsg fills an addr object given after controllen: it is msg.addr",
   T.eq(llsocket.recvmsg(b, 64, 0, from).data, "three", "the addr again")
 end)
 
+T.case("recvmsg and recvmmsg name each sender while sharing addrs",
+       function(t)
+  local r = T.ok("receiver", llsocket.inet.bind("127.0.0.1", 0,
+                                                opt.SOCK_DGRAM))
+  t:own("receiver", r)
+  local senders, names = {}, {}
+  for i = 1, 3 do
+    senders[i] = T.ok("sender", llsocket.inet.bind("127.0.0.1", 0,
+                                                   opt.SOCK_DGRAM))
+    t:own("sender " .. i, senders[i])
+    names[i] = llsocket.sockname(senders[i])
+  end
+  local to = llsocket.sockname(r)
+  local pattern = { 1, 1, 1, 2, 1, 2, 2, 2, 3, 1, 1, 3, 3, 2, 2, 2 }
+  local shared, last = 0, nil
+  for i, k in ipairs(pattern) do
+    T.eq(llsocket.sendmsg(senders[k], "m" .. i, to), #("m" .. i), "sendmsg")
+    local m = T.ok("recvmsg", llsocket.recvmsg(r))
+    T.eq(m.data, "m" .. i, "data " .. i)
+    T.eq(m.addr, names[k], "sender " .. i)
+    if rawequal(m.addr, last) then shared = shared + 1 end
+    last = m.addr
+  end
+  T.truthy(shared > 0, "runs of one sender share an addr")
+  -- recvmmsg: batches of 2, so runs cross from one call to the next
+  local batch, got = {}, {}
+  for i, k in ipairs(pattern) do
+    batch[i] = { "b" .. i, to }
+    T.eq(llsocket.sendmmsg(senders[k], { batch[i] }), 1, "sendmmsg " .. i)
+  end
+  shared, last = 0, nil
+  for _ = 1, #pattern do
+    if #got == #pattern then break end
+    local datas, addrs = T.ok("recvmmsg", llsocket.recvmmsg(r, 2, 64,
+                                                            opt.MSG_DONTWAIT))
+    for j = 1, #datas do
+      local i = #got + 1
+      got[i] = datas[j]
+      T.eq(datas[j], "b" .. i, "batch data " .. i)
+      T.eq(addrs[j], names[pattern[i]], "batch sender " .. i)
+      if rawequal(addrs[j], last) then shared = shared + 1 end
+      last = addrs[j]
+    end
+  end
+  T.eq(#got, #pattern, "every datagram received")
+  T.truthy(shared > 0, "recvmmsg shares an addr across a run")
+end)
+
 T.case("recvmsg fills a msg table given after controllen, reusing its parts",
        function(t)
   local a, b, addr_a, addr_b = t:udppair()
