@@ -153,9 +153,9 @@ static int reraise(lua_State *L) {
   if (arg < 1 || arg > INT_MAX || open == NULL || close == NULL ||
       close < open + 3)
     return lua_error(L);
-  return luaL_argerror(
-      L, (int)arg,
-      lua_pushlstring(L, open + 3, (size_t)(close - (open + 3))));
+  /* lua_pushlstring returns nothing before Lua 5.2 */
+  lua_pushlstring(L, open + 3, (size_t)(close - (open + 3)));
+  return luaL_argerror(L, (int)arg, lua_tostring(L, -1));
 }
 
 /*
