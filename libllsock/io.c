@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #endif
 
@@ -131,13 +132,21 @@ static ssize_t sendfile_copy(int fd, int file_fd, off_t *offset, size_t len) {
 /*
  * From a stream socket: peek, send, then take from the source exactly what
  * was sent.  As for a pipe, a non-blocking socket makes an empty source
- * end the call instead of waiting for it.
+ * end the call instead of waiting for it, and takes no more than the
+ * source held when the call began: what arrives meanwhile may be what the
+ * call itself sent (the source is the socket's own peer), and a call that
+ * must not wait must not run on for ever either.
  */
 static ssize_t sendfile_peek(int fd, int src_fd, size_t len) {
   char buf[16384];
   size_t total = 0;
   int wait = llsock_opt_get_nonblock(fd) == 0 ? 0 : MSG_DONTWAIT;
+  int queued;
   ssize_t got, sent;
+
+  if (wait && ioctl(src_fd, FIONREAD, &queued) == 0 && queued > 0 &&
+      (size_t)queued < len)
+    len = (size_t)queued;
 
   while (total < len) {
     size_t want = len - total < sizeof(buf) ? len - total : sizeof(buf);

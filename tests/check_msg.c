@@ -488,6 +488,14 @@ START_TEST(sendfile_from_sockets) {
   ck_assert_int_eq(llsock_sendfile(pair[0], src[1], NULL, 100), -EAGAIN);
   tu_close2(src[0], src[1]);
 
+  /* a socket's own peer as the source: what the call sends arrives back
+   * in it, and a non-blocking call still ends, with what was queued */
+  ck_assert_int_eq(llsock_send(pair[0], "loop", 4, 0), 4);
+  ck_assert_int_eq(llsock_sendfile(pair[0], pair[1], NULL, SSIZE_MAX), 4);
+  ck_assert_int_eq(llsock_recv(pair[1], buf, sizeof(buf), 0), 4);
+  ck_assert_mem_eq(buf, "loop", 4);
+  ck_assert_int_eq(llsock_recv(pair[1], buf, sizeof(buf), 0), -EAGAIN);
+
   ck_assert_int_eq(llsock_socketpair(AF_UNIX, SOCK_DGRAM, 0, src), 0);
   ck_assert_int_eq(llsock_send(src[0], "abc", 3, 0), 3);
   ck_assert_int_eq(llsock_sendfile(pair[0], src[1], NULL, 3), -EINVAL);
