@@ -168,14 +168,6 @@ llsock_addr *llsocket__toaddr_mt(lua_State *L, int idx, int mt) {
   return addr != NULL && has_addr_mt(L, idx, mt) ? addr : NULL;
 }
 
-llsock_addr *llsocket__optaddr_mt(lua_State *L, int idx, int mt) {
-  llsock_addr *addr = lua_touserdata(L, idx);
-
-  if (addr == NULL || has_addr_mt(L, idx, mt))
-    return addr;
-  return llsocket__checkaddr(L, idx); /* raises */
-}
-
 void llsocket__newseen(lua_State *L) {
   llsocket_seen *seen = lua_newuserdatauv(L, sizeof(*seen), 0);
 
@@ -211,21 +203,11 @@ void llsocket__setaddr(lua_State *L, int idx, llsocket_addr *u,
   lua_pushvalue(L, idx);
 }
 
-llsock_addr *llsocket__checkaddr_mt(lua_State *L, int arg, int mt) {
-  llsock_addr *addr = llsocket__toaddr_mt(L, arg, mt);
-
-  return addr != NULL ? addr : llsocket__checkaddr(L, arg);
-}
-
-static int same_addr(const llsock_addr *a, const llsock_addr *b) {
-  return a->len == b->len && memcmp(&a->u, &b->u, a->len) == 0;
-}
-
 /* Whether addr is the sender s saw last; if not, it is from now on. */
 static int seen_again(llsocket_seen *s, const llsock_addr *addr) {
   size_t used = offsetof(llsock_addr, u) + addr->len;
 
-  if (same_addr(&s->sender, addr))
+  if (llsock_addr_equal(&s->sender, addr))
     return 1;
   memcpy(&s->sender, addr, used < sizeof(*addr) ? used : sizeof(*addr));
   return 0;
@@ -244,7 +226,7 @@ void llsocket__pushsender(lua_State *L, const llsock_addr *addr, int mt,
 
   if (addr->len == 0 || !seen_again(s, addr)) {
     llsocket__pushaddr_mt(L, addr, mt);
-  } else if (s->kept != NULL && same_addr(s->kept, addr)) {
+  } else if (s->kept != NULL && llsock_addr_equal(s->kept, addr)) {
     lua_pushvalue(L, kept);
   } else {
     llsocket__pushaddr_mt(L, addr, mt);

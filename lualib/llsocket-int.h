@@ -133,14 +133,10 @@ llsock_addr *llsocket__newaddr(lua_State *L);
 llsock_addr *llsocket__checkaddr(lua_State *L, int arg);
 /* A copy of *addr as a new userdata, or nil for an empty address. */
 void llsocket__pushaddr(lua_State *L, const llsock_addr *addr);
-/* The same two for hot paths that hold the addr metatable at stack index
- * mt (an upvalue): no registry lookup by name. */
-llsock_addr *llsocket__checkaddr_mt(lua_State *L, int arg, int mt);
-/* The addr at stack index idx, or NULL if it is something else. */
+/* For hot paths that hold the addr metatable at stack index mt (an
+ * upvalue), with no registry lookup by name: the addr at stack index idx,
+ * or NULL if it is something else. */
 llsock_addr *llsocket__toaddr_mt(lua_State *L, int idx, int mt);
-/* The addr at stack index idx, or NULL if it is no userdata at all (nil,
- * a number ...); another userdata raises. */
-llsock_addr *llsocket__optaddr_mt(lua_State *L, int idx, int mt);
 
 /*
  * Hot paths remember the addrs they meet, so that meeting one again costs
@@ -162,7 +158,9 @@ typedef struct llsocket_seen {
 void llsocket__newseen(lua_State *L);
 
 /*
- * toaddr and optaddr for a hot path: the addr in upvalue index kept is
+ * toaddr_mt, and the same raising for another userdata than an addr (NULL
+ * for no userdata at all: nil, a number ...), for a hot path that also
+ * remembers what it met: the addr in upvalue index kept is
  * known by its pointer alone, which is sound because the upvalue keeps the
  * userdata alive, so no other object can take its memory.  Any other
  * value gets the metatable check.

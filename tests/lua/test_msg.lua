@@ -590,6 +590,21 @@ T.case("recvmsg fills a msg table given after controllen, reusing its parts",
   T.eq(#m.data, 1, "cut to the new count")
   T.eq(m.data[1], "abcd", "refilled")
   T.eq(m.data[2], nil, "nothing after it")
+  -- more sizes than the iovecs kept on the C stack (16), then fewer
+  local sizes = {}
+  for i = 1, 17 do sizes[i] = 1 end
+  T.eq(llsocket.sendmsg(a, string.rep("z", 17), addr_b), 17, "sendmsg 17")
+  T.ok("recvmsg 17", llsocket.recvmsg(b, sizes, nil, m, opt.MSG_PEEK))
+  T.truthy(rawequal(m.data, data), "17 parts, the same data table")
+  T.eq(#m.data, 17, "17 parts")
+  T.eq(table.concat(m.data), string.rep("z", 17), "17 parts' data")
+  T.ok("recvmsg 3", llsocket.recvmsg(b, { 5, 5, 5 }, nil, m))
+  T.eq(#m.data, 3, "cut from 17 to 3")
+  T.eq(table.concat(m.data, "|"), "zzzzz|zzzzz|zzzzz", "3 parts' data")
+  -- sizes and controllen left out with nil
+  T.eq(llsocket.sendmsg(a, "nil", addr_b), 3, "sendmsg")
+  T.truthy(rawequal(llsocket.recvmsg(b, nil, nil, m), m), "nil, nil, msg")
+  T.eq(m.data, "nil", "the default length")
 
   -- decoded fields appear and go; raw entries are refilled and cut
   T.eq(opt.timestamp(b, true), true, "timestamp on")
